@@ -1,0 +1,85 @@
+"""Global switches of the engine: gradient recording, anomaly detection, strict shapes."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+
+__all__ = ["no_grad", "enable_grad", "is_grad_enabled", "strict_shapes", "state"]
+
+class _State(threading.local):
+    """Per-thread flags read on every op, so they are plain attributes (cheap to read)."""
+
+    def __init__(self) -> None:
+        self.grad_enabled = True
+        self.strict_shapes = False
+        self.anomaly = False
+
+
+state = _State()
+
+
+class _GradMode(contextlib.ContextDecorator):
+    """Set gradient recording for a ``with`` block or a decorated function."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._previous = True
+
+    def _recreate_cm(self) -> _GradMode:
+        # A decorated function gets a fresh context per call (threads, recursion).
+        return _GradMode(self.enabled)
+
+    def __enter__(self) -> None:
+        self._previous = state.grad_enabled
+        state.grad_enabled = self.enabled
+
+    def __exit__(self, *exc: object) -> None:
+        state.grad_enabled = self._previous
+
+
+def no_grad() -> _GradMode:
+    """Stop recording the graph, in this thread, inside a ``with`` block or decorated function.
+
+    >>> from tinygrad_course import Tensor, no_grad
+    >>> w = Tensor(2.0, requires_grad=True)
+    >>> with no_grad():
+    ...     y = w * 3
+    >>> y.requires_grad
+    False
+    """
+    return _GradMode(False)
+
+
+def enable_grad() -> _GradMode:
+    """Turn recording back on inside a ``no_grad`` block."""
+    return _GradMode(True)
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations in this thread are being recorded for backward."""
+    return state.grad_enabled
+
+
+@contextlib.contextmanager
+def strict_shapes() -> Iterator[None]:
+    """Make the rank-1 broadcasting warning an error (a ``ShapeError``) inside the block.
+
+    >>> import numpy as np
+    >>> from tinygrad_course import Tensor, strict_shapes, ShapeError
+    >>> a = Tensor(np.ones(3))          # rank 1: shape (3,)
+    >>> b = Tensor(np.ones((3, 1)))     # a column
+    >>> with strict_shapes():
+    ...     try:
+    ...         a + b
+    ...     except ShapeError as e:
+    ...         print("refused")
+    refused
+    """
+    previous = state.strict_shapes
+    state.strict_shapes = True
+    try:
+        yield
+    finally:
+        state.strict_shapes = previous

@@ -1,0 +1,130 @@
+"""Elementwise primitives, each forward beside its local derivative (broadcasting allowed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .registry import defop
+
+
+def _mask(xp: Any, cond: Any, like: Any) -> Any:
+    """A 0/1 array in the dtype of ``like`` (a float32 graph stays float32)."""
+    return np.asarray(cond, dtype=xp.const(like).dtype)
+
+
+# --- arithmetic --------------------------------------------------------------------------
+ADD = defop(
+    "add", "+", lambda a, b: a + b,
+    (lambda xp, g, out, a, b: g,
+     lambda xp, g, out, a, b: g),
+    ("1", "1"), elementwise=True)
+
+SUB = defop(
+    "sub", "-", lambda a, b: a - b,
+    (lambda xp, g, out, a, b: g,
+     lambda xp, g, out, a, b: -g),
+    ("1", "-1"), elementwise=True)
+
+MUL = defop(
+    "mul", "*", lambda a, b: a * b,
+    (lambda xp, g, out, a, b: g * b,
+     lambda xp, g, out, a, b: g * a),
+    ("b", "a"), elementwise=True)
+
+DIV = defop(
+    "div", "/", lambda a, b: a / b,
+    (lambda xp, g, out, a, b: g / b,
+     lambda xp, g, out, a, b: -g * out / b),
+    ("1/b", "-a/b²"), elementwise=True)
+
+POW = defop(
+    "pow", "**", lambda a, b: a ** b,
+    (lambda xp, g, out, a, b: g * b * a ** (b - 1),
+     lambda xp, g, out, a, b: g * xp.log(a) * out),
+    ("b·a^(b-1)", "log(a)·a^b"), elementwise=True)
+
+NEG = defop(
+    "neg", "-", lambda a: -a,
+    (lambda xp, g, out, a: -g,),
+    ("-1",))
+
+# --- transcendental and activations ------------------------------------------------------
+EXP = defop(
+    "exp", "exp", np.exp,
+    (lambda xp, g, out, a: g * out,),
+    ("exp(a)",))
+
+LOG = defop(
+    "log", "log", np.log,
+    (lambda xp, g, out, a: g / a,),
+    ("1/a",))
+
+SQRT = defop(
+    "sqrt", "sqrt", np.sqrt,
+    (lambda xp, g, out, a: g / (2 * out),),
+    ("1/(2·sqrt(a))",))
+
+ABS = defop(
+    "abs", "abs", np.abs,
+    (lambda xp, g, out, a: g * np.sign(xp.const(a)),),
+    ("sign(a)",))
+
+
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    # exp(-|a|) never overflows; both branches then agree with 1/(1+exp(-a)).
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+
+
+SIGMOID = defop(
+    "sigmoid", "σ", _sigmoid,
+    (lambda xp, g, out, a: g * out * (1 - out),),
+    ("σ(a)·(1-σ(a))",))
+
+TANH = defop(
+    "tanh", "tanh", np.tanh,
+    (lambda xp, g, out, a: g * (1 - out * out),),
+    ("1-tanh²(a)",))
+
+RELU = defop(
+    "relu", "relu", lambda a: np.maximum(a, 0),
+    (lambda xp, g, out, a: g * (xp.const(a) > 0),),
+    ("1 if a>0 else 0",))
+
+LEAKY_RELU = defop(
+    "leaky_relu", "leaky_relu",
+    lambda a, slope: np.where(a > 0, a, a * slope),
+    (lambda xp, g, out, a, slope: g * _mask(xp, np.where(xp.const(a) > 0, 1, slope), a),),
+    ("1 if a>0 else slope",))
+
+CLIP = defop(
+    "clip", "clip", lambda a, lo, hi: np.clip(a, lo, hi),
+    (lambda xp, g, out, a, lo, hi: g * ((xp.const(a) >= lo) & (xp.const(a) <= hi)),),
+    ("1 inside [lo, hi] else 0",))
+
+
+def _share(xp: Any, a: Any, b: Any, out: Any) -> Any:
+    """Weight of ``a`` in max(a, b): 1 where it wins, 0.5 on ties (as PyTorch splits)."""
+    A, B = xp.const(a), xp.const(b)
+    return _mask(xp, np.where(A == B, 0.5, A > B), out)
+
+
+MAXIMUM = defop(
+    "maximum", "max", np.maximum,
+    (lambda xp, g, out, a, b: g * _share(xp, a, b, out),
+     lambda xp, g, out, a, b: g * _share(xp, b, a, out)),
+    ("1 if a>b (½ on ties)", "1 if b>a (½ on ties)"), elementwise=True)
+
+MINIMUM = defop(
+    "minimum", "min", np.minimum,
+    (lambda xp, g, out, a, b: g * _share(xp, b, a, out),
+     lambda xp, g, out, a, b: g * _share(xp, a, b, out)),
+    ("1 if a<b (½ on ties)", "1 if b<a (½ on ties)"), elementwise=True)
+
+WHERE = defop(
+    "where", "where", lambda a, b, cond: np.where(cond, a, b),
+    (lambda xp, g, out, a, b, cond: g * cond,
+     lambda xp, g, out, a, b, cond: g * ~cond),
+    ("1 where cond", "1 where not cond"), elementwise=True)
