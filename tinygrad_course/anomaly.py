@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .errors import AnomalyError
-from .mode import state
+from .mode import _set_anomaly
 
 __all__ = ["detect_anomaly"]
 
@@ -33,12 +33,11 @@ def detect_anomaly() -> Iterator[None]:
     ...         print(str(e).splitlines()[0])
     forward of log produced -inf (input shapes: (2,))
     """
-    previous = state.anomaly
-    state.anomaly = True
+    previous = _set_anomaly(True)
     try:
         yield
     finally:
-        state.anomaly = previous
+        _set_anomaly(previous)
 
 
 def creation_site() -> str:
@@ -75,10 +74,11 @@ def check_forward(t: Any, op: Any, inputs: tuple[Any, ...]) -> None:
                            f"{_shapes(inputs)})\n  created at {site}")
 
 
-def check_backward(node: Any, op: Any, i: int, grad: Any) -> None:
-    """Refuse a non-finite gradient flowing from ``node`` into its input ``i``."""
+def check_backward(node: Any, op: Any, vjp: Any, grad: Any) -> None:
+    """Refuse a non-finite gradient that ``vjp`` sent from ``node`` into one of its inputs."""
     bad = _bad(getattr(grad, "data", grad))
     if bad is not None:
+        i = next(k for k, (_, f) in enumerate(zip(node._node[1], op.vjps)) if f is vjp)
         site = (node._meta or {}).get("site", "<recorded outside detect_anomaly>")
         raise AnomalyError(f"backward of {op.name} produced {bad} in the gradient of input "
                            f"{i} (input shapes: {_shapes(node._node[1])})\n"

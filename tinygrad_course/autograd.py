@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from . import anomaly
-from .mode import enable_grad, state
+from .mode import counts, enable_grad, state
 from .ops import movement as M
 from .ops.linalg import MATMUL
 from .ops.registry import NUMPY
@@ -40,26 +40,34 @@ TENSOR = SimpleNamespace(
 
 
 def topological_order(root: Tensor) -> list[Tensor]:
-    """Every tensor ``root`` depends on that needs a gradient, root first, parents after all
-    their consumers. Iterative (an explicit stack), so million-op chains are fine."""
-    order: list[Tensor] = []
-    seen: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    """Every tensor ``root`` depends on that needs a gradient, root first, each tensor before
+    the tensors it was computed from. Iterative, so million-op chains are fine.
+
+    Recorded tensors carry their creation number and inputs are always created before their
+    outputs, so sorting by it (newest first) is a valid order; leaves come last.
+    """
+    found: list[tuple[int, Tensor]] = []
+    leaves: list[Tensor] = []
+    seen = {id(root)}
+    stack = [root]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
+        t = stack.pop()
+        nd = t._node
+        if nd is None:
+            leaves.append(t)
             continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        if node._node is not None:
-            for x in node._node[1]:
-                if isinstance(x, Tensor) and x.requires_grad and id(x) not in seen:
-                    stack.append((x, False))
-    order.reverse()
-    return order
+        found.append((nd[4], t))
+        for x in nd[1]:
+            if (type(x) is Tensor or isinstance(x, Tensor)) and x.requires_grad \
+                    and id(x) not in seen:
+                seen.add(id(x))
+                stack.append(x)
+    found.sort(key=_first, reverse=True)
+    return [t for _, t in found] + leaves
+
+
+def _first(pair: tuple[int, Tensor]) -> int:
+    return pair[0]
 
 
 def _seed(root: Tensor, gradient: Any, create_graph: bool) -> Any:
@@ -87,6 +95,8 @@ def backward(root: Tensor, gradient: Any = None, create_graph: bool = False) -> 
     grads = _propagate(root, _seed(root, gradient, create_graph), order, create_graph)
     for node in order:
         g = grads.get(id(node))
+        if type(g) is not np.ndarray and g is not None and not isinstance(g, Tensor):
+            g = np.asarray(g)  # numpy hands back scalars for 0-d results; .grad is an array
         if node._node is not None:
             node.grad = g  # intermediates are recomputed, never accumulated
         elif g is not None:
@@ -97,7 +107,9 @@ def gradients(root: Tensor, targets: list[Tensor], create_graph: bool = False) -
     """d root / d target for each target, writing no ``.grad`` anywhere (used by ``grad``)."""
     order = _order(root)
     grads = _propagate(root, _seed(root, None, create_graph), order, create_graph)
-    return [grads.get(id(t)) for t in targets]
+    found = [grads.get(id(t)) for t in targets]
+    return [g if g is None or isinstance(g, (np.ndarray, Tensor)) else np.asarray(g)
+            for g in found]
 
 
 def _order(root: Tensor) -> list[Tensor]:
@@ -122,29 +134,27 @@ def _propagate(root: Tensor, seed: Any, order: list[Tensor], create_graph: bool
 
 
 def _run(order: list[Tensor], grads: dict[int, Any], xp: Any, create_graph: bool) -> None:
-    check = state.anomaly
+    check = counts.anomaly and state.anomaly
     get = grads.get
     for node in order:
         g = get(id(node))
         if g is None or node._node is None:
             continue
-        op, inputs, kw = node._node
+        op, inputs, vals, kw, _ = node._node
         if create_graph:
-            vals: Any = inputs
+            vals = inputs
             out: Any = node
         else:
-            vals = [x.data if isinstance(x, Tensor) else x for x in inputs]
             out = node.data
-        for i, x in enumerate(inputs):
+        for x, vjp in zip(inputs, op.vjps):
             # Only parents that need a gradient get one: no dX for the data matrix.
-            if not (isinstance(x, Tensor) and x.requires_grad):
+            if not ((type(x) is Tensor or isinstance(x, Tensor)) and x.requires_grad):
                 continue
-            vjp = op.vjps[i]
             r = vjp(xp, g, out, *vals, **kw) if kw else vjp(xp, g, out, *vals)
             if op.elementwise and r.shape != x.data.shape:
                 r = xp.unbroadcast(r, x.data.shape)
             if check:
-                anomaly.check_backward(node, op, i, r)
+                anomaly.check_backward(node, op, vjp, r)
             k = id(x)
             prev = get(k)
             grads[k] = r if prev is None else prev + r

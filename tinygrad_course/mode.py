@@ -20,6 +20,43 @@ class _State(threading.local):
 state = _State()
 
 
+class _Counts:
+    """Process-wide counts of threads inside ``no_grad`` / ``detect_anomaly``.
+
+    Reading a thread-local costs about as much as a small numpy op, so the hot path first
+    reads these plain attributes and consults ``state`` only when some thread changed a flag.
+    """
+
+    __slots__ = ("no_grad", "anomaly")
+
+    def __init__(self) -> None:
+        self.no_grad = 0
+        self.anomaly = 0
+
+
+counts = _Counts()
+_lock = threading.Lock()
+
+
+def _set_grad_enabled(enabled: bool) -> bool:
+    """Set this thread's flag, keep ``counts`` in step, return the previous value."""
+    previous = state.grad_enabled
+    if previous != enabled:
+        with _lock:
+            counts.no_grad += 1 if previous else -1
+        state.grad_enabled = enabled
+    return previous
+
+
+def _set_anomaly(enabled: bool) -> bool:
+    previous = state.anomaly
+    if previous != enabled:
+        with _lock:
+            counts.anomaly += 1 if enabled else -1
+        state.anomaly = enabled
+    return previous
+
+
 class _GradMode(contextlib.ContextDecorator):
     """Set gradient recording for a ``with`` block or a decorated function."""
 
@@ -32,11 +69,10 @@ class _GradMode(contextlib.ContextDecorator):
         return _GradMode(self.enabled)
 
     def __enter__(self) -> None:
-        self._previous = state.grad_enabled
-        state.grad_enabled = self.enabled
+        self._previous = _set_grad_enabled(self.enabled)
 
     def __exit__(self, *exc: object) -> None:
-        state.grad_enabled = self._previous
+        _set_grad_enabled(self._previous)
 
 
 def no_grad() -> _GradMode:

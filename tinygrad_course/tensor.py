@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -9,7 +10,7 @@ import numpy as np
 from . import anomaly
 from .dtypes import check_operand, to_array
 from .errors import ShapeError, broadcast_error, matmul_error
-from .mode import state
+from .mode import counts, state
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
@@ -20,6 +21,9 @@ from .shapes import normalize_axes, normalize_index, warn_rank_one
 __all__ = ["Tensor", "apply"]
 
 _new = object.__new__
+# Creation order of recorded nodes: a tensor's inputs always come before it, so sorting by it
+# is a topological order (and a chain arrives already sorted).
+_next_seq = itertools.count().__next__
 
 
 class Tensor:
@@ -41,7 +45,7 @@ class Tensor:
     data: np.ndarray
     grad: Any
     requires_grad: bool
-    _node: tuple[Op, tuple[Any, ...], dict[str, Any] | None] | None
+    _node: tuple[Op, tuple[Any, ...], tuple[Any, ...], dict[str, Any] | None, int] | None
     _meta: dict[str, Any] | None
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None,
@@ -84,7 +88,7 @@ class Tensor:
     @property
     def op_args(self) -> dict[str, Any]:
         """The op's static arguments (``axis``, ``shape``, ...)."""
-        return {} if self._node is None or self._node[2] is None else dict(self._node[2])
+        return {} if self._node is None or self._node[3] is None else dict(self._node[3])
 
     @property
     def is_leaf(self) -> bool:
@@ -238,36 +242,37 @@ def _fmt(a: np.ndarray) -> str:
 
 
 # --- recording: every op goes through one of these three ---------------------------------
-def _record(out: Any, op: Op, inputs: tuple[Any, ...], kw: dict[str, Any] | None,
-            need: bool) -> Tensor:
+# They are the hot path of the whole library (small nets are bound by per-op overhead), hence
+# the inlined object construction and the cheap ``type(x) is Tensor`` test before isinstance.
+# A recorded node is (op, inputs, input values, static kwargs, creation number).
+
+
+def _unary(op: Op, a: Tensor, kw: dict[str, Any] | None = None) -> Tensor:
+    ad = a.data
+    out = op.forward(ad, **kw) if kw else op.forward(ad)
     if type(out) is not np.ndarray:
         out = np.asarray(out)  # numpy returns scalars from 0-d operations
     t = _new(Tensor)
     t.data, t.grad, t.requires_grad, t._node, t._meta = out, None, False, None, None
-    if need and state.grad_enabled:
+    if a.requires_grad and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
-        t._node = (op, inputs, kw)
-    if state.anomaly:
-        anomaly.check_forward(t, op, inputs)
+        t._node = (op, (a,), (ad,), kw, _next_seq())
+    if counts.anomaly and state.anomaly:
+        anomaly.check_forward(t, op, (a,))
     return t
 
 
-def _unary(op: Op, a: Tensor, kw: dict[str, Any] | None = None) -> Tensor:
-    out = op.forward(a.data, **kw) if kw else op.forward(a.data)
-    return _record(out, op, (a,), kw, a.requires_grad)
-
-
 def _binary(op: Op, a: Any, b: Any) -> Tensor:
-    if isinstance(a, Tensor):
+    if type(a) is Tensor or isinstance(a, Tensor):
         ad, need = a.data, a.requires_grad
     else:
-        a = ad = check_operand(a, op.name)
+        a = ad = a if type(a) is float or type(a) is int else check_operand(a, op.name)
         need = False
-    if isinstance(b, Tensor):
+    if type(b) is Tensor or isinstance(b, Tensor):
         bd = b.data
         need = need or b.requires_grad
     else:
-        b = bd = check_operand(b, op.name)
+        b = bd = b if type(b) is float or type(b) is int else check_operand(b, op.name)
     try:
         out = op.forward(ad, bd)
     except ValueError:
@@ -275,10 +280,19 @@ def _binary(op: Op, a: Any, b: Any) -> Tensor:
         if op is L.MATMUL:
             raise matmul_error(*shapes, a, b) from None
         raise broadcast_error(op.name, *shapes) from None
-    if op.elementwise and out.ndim > 1 and (getattr(ad, "ndim", 0) == 1
-                                            or getattr(bd, "ndim", 0) == 1):
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    elif out.ndim > 1 and op.elementwise and (
+            (type(ad) is np.ndarray and ad.ndim == 1) or (type(bd) is np.ndarray and bd.ndim == 1)):
         warn_rank_one(np.shape(ad), np.shape(bd), out.shape)
-    return _record(out, op, (a, b), None, need)
+    t = _new(Tensor)
+    t.data, t.grad, t.requires_grad, t._node, t._meta = out, None, False, None, None
+    if need and (not counts.no_grad or state.grad_enabled):
+        t.requires_grad = True
+        t._node = (op, (a, b), (ad, bd), None, _next_seq())
+    if counts.anomaly and state.anomaly:
+        anomaly.check_forward(t, op, (a, b))
+    return t
 
 
 def apply(op: Op, inputs: tuple[Any, ...], kw: dict[str, Any] | None = None) -> Tensor:
@@ -296,10 +310,19 @@ def apply(op: Op, inputs: tuple[Any, ...], kw: dict[str, Any] | None = None) -> 
         else:
             x = check_operand(x, op.name)
         stored.append(x)
-    vals = [_raw(x) for x in stored]
+    vals = tuple(_raw(x) for x in stored)
     try:
         out = op.forward(*vals, **kw) if kw else op.forward(*vals)
     except ValueError as e:
         shapes = ", ".join(str(np.shape(v)) for v in vals)
         raise ShapeError(f"{op.name}: {e} (input shapes: {shapes})") from None
-    return _record(out, op, tuple(stored), kw, need)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    t = _new(Tensor)
+    t.data, t.grad, t.requires_grad, t._node, t._meta = out, None, False, None, None
+    if need and (not counts.no_grad or state.grad_enabled):
+        t.requires_grad = True
+        t._node = (op, tuple(stored), vals, kw, _next_seq())
+    if counts.anomaly and state.anomaly:
+        anomaly.check_forward(t, op, tuple(stored))
+    return t

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -16,37 +17,37 @@ def _mask(xp: Any, cond: Any, like: Any) -> Any:
 
 # --- arithmetic --------------------------------------------------------------------------
 ADD = defop(
-    "add", "+", lambda a, b: a + b,
+    "add", "+", operator.add,
     (lambda xp, g, out, a, b: g,
      lambda xp, g, out, a, b: g),
     ("1", "1"), elementwise=True)
 
 SUB = defop(
-    "sub", "-", lambda a, b: a - b,
+    "sub", "-", operator.sub,
     (lambda xp, g, out, a, b: g,
      lambda xp, g, out, a, b: -g),
     ("1", "-1"), elementwise=True)
 
 MUL = defop(
-    "mul", "*", lambda a, b: a * b,
+    "mul", "*", operator.mul,
     (lambda xp, g, out, a, b: g * b,
      lambda xp, g, out, a, b: g * a),
     ("b", "a"), elementwise=True)
 
 DIV = defop(
-    "div", "/", lambda a, b: a / b,
+    "div", "/", operator.truediv,
     (lambda xp, g, out, a, b: g / b,
      lambda xp, g, out, a, b: -g * out / b),
     ("1/b", "-a/b²"), elementwise=True)
 
 POW = defop(
-    "pow", "**", lambda a, b: a ** b,
+    "pow", "**", operator.pow,
     (lambda xp, g, out, a, b: g * b * a ** (b - 1),
      lambda xp, g, out, a, b: g * xp.log(a) * out),
     ("b·a^(b-1)", "log(a)·a^b"), elementwise=True)
 
 NEG = defop(
-    "neg", "-", lambda a: -a,
+    "neg", "-", operator.neg,
     (lambda xp, g, out, a: -g,),
     ("-1",))
 

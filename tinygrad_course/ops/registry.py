@@ -9,7 +9,8 @@ shape; the engine reduces it to the input's shape with :func:`unbroadcast`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -50,10 +51,15 @@ class Variadic(Sequence[Vjp]):
         self._make = make
 
     def __getitem__(self, i: Any) -> Any:
+        if not isinstance(i, int) or i < 0:
+            raise IndexError(i)
         return self._make(i)
 
     def __len__(self) -> int:  # unbounded; reported as 0 so sweeps know to skip counting
         return 0
+
+    def __iter__(self) -> Iterator[Vjp]:  # zip(inputs, op.vjps) takes as many as there are
+        return map(self._make, itertools.count())
 
 
 def defop(name: str, symbol: str, forward: Callable[..., Any], vjps: Sequence[Vjp],
