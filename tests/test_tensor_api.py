@@ -29,9 +29,10 @@ def test_construction_and_dtypes() -> None:
     assert f32.sigmoid().dtype == np.float32 and f32.leaky_relu().dtype == np.float32
     assert Tensor([1, 2], dtype="float32").dtype == np.float32
     src = np.ones(2)
-    t = Tensor(src)
+    t = Tensor(src, requires_grad=True)
     t.data += 1
-    assert src[0] == 1.0  # the tensor owns a copy of the user's array
+    assert src[0] == 1.0  # a parameter owns a copy: in-place updates never reach the user
+    assert Tensor(src).data is src  # data needing no gradient is shared, as np.asarray
 
 
 @pytest.mark.parametrize("bad, exc, words", [

@@ -48,7 +48,7 @@ def topological_order(root: Tensor) -> list[Tensor]:
     """
     found: list[tuple[int, Tensor]] = []
     leaves: list[Tensor] = []
-    seen = {id(root)}
+    seen = {root}  # tensors hash by identity, in C: cheaper than calling id()
     stack = [root]
     while stack:
         t = stack.pop()
@@ -59,8 +59,8 @@ def topological_order(root: Tensor) -> list[Tensor]:
         found.append((nd[4], t))
         for x in nd[1]:
             if (type(x) is Tensor or isinstance(x, Tensor)) and x.requires_grad \
-                    and id(x) not in seen:
-                seen.add(id(x))
+                    and x not in seen:
+                seen.add(x)
                 stack.append(x)
     found.sort(key=_first, reverse=True)
     return [t for _, t in found] + leaves
@@ -94,7 +94,7 @@ def backward(root: Tensor, gradient: Any = None, create_graph: bool = False) -> 
     order = _order(root)
     grads = _propagate(root, _seed(root, gradient, create_graph), order, create_graph)
     for node in order:
-        g = grads.get(id(node))
+        g = grads.get(node)
         if type(g) is not np.ndarray and g is not None and not isinstance(g, Tensor):
             g = np.asarray(g)  # numpy hands back scalars for 0-d results; .grad is an array
         if node._node is not None:
@@ -107,7 +107,7 @@ def gradients(root: Tensor, targets: list[Tensor], create_graph: bool = False) -
     """d root / d target for each target, writing no ``.grad`` anywhere (used by ``grad``)."""
     order = _order(root)
     grads = _propagate(root, _seed(root, None, create_graph), order, create_graph)
-    found = [grads.get(id(t)) for t in targets]
+    found = [grads.get(t) for t in targets]
     return [g if g is None or isinstance(g, (np.ndarray, Tensor)) else np.asarray(g)
             for g in found]
 
@@ -122,9 +122,9 @@ def _order(root: Tensor) -> list[Tensor]:
 
 
 def _propagate(root: Tensor, seed: Any, order: list[Tensor], create_graph: bool
-               ) -> dict[int, Any]:
-    """The chain rule over ``order``: {id(tensor): d root / d tensor}."""
-    grads: dict[int, Any] = {id(root): seed}
+               ) -> dict[Tensor, Any]:
+    """The chain rule over ``order``: {tensor: d root / d tensor} (keys hash by identity)."""
+    grads: dict[Tensor, Any] = {root: seed}
     if create_graph:
         with enable_grad():
             _run(order, grads, TENSOR, True)
@@ -133,11 +133,11 @@ def _propagate(root: Tensor, seed: Any, order: list[Tensor], create_graph: bool
     return grads
 
 
-def _run(order: list[Tensor], grads: dict[int, Any], xp: Any, create_graph: bool) -> None:
+def _run(order: list[Tensor], grads: dict[Tensor, Any], xp: Any, create_graph: bool) -> None:
     check = counts.anomaly and state.anomaly
     get = grads.get
     for node in order:
-        g = get(id(node))
+        g = get(node)
         if g is None or node._node is None:
             continue
         op, inputs, vals, kw, _ = node._node
@@ -155,9 +155,8 @@ def _run(order: list[Tensor], grads: dict[int, Any], xp: Any, create_graph: bool
                 r = xp.unbroadcast(r, x.data.shape)
             if check:
                 anomaly.check_backward(node, op, vjp, r)
-            k = id(x)
-            prev = get(k)
-            grads[k] = r if prev is None else prev + r
+            prev = get(x)
+            grads[x] = r if prev is None else prev + r
 
 
 def _accumulate_leaf(x: Tensor, r: Any) -> None:

@@ -23,8 +23,10 @@ def _resolve_dtype(dtype: Any) -> np.dtype | None:
     return dt
 
 
-def to_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """Turn user data into a fresh float32/float64 array, or explain why it cannot be one.
+def to_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
+    """Turn user data into a float32/float64 array, or explain why it cannot be one.
+
+    With ``copy=False`` a numpy array already of a supported dtype is used as it is.
 
     >>> to_array(3).dtype, to_array([[1, 2]]).shape
     (dtype('float64'), (1, 2))
@@ -38,7 +40,7 @@ def to_array(data: Any, dtype: Any = None) -> np.ndarray:
     if data is None:
         raise TypeError("cannot make a Tensor from None")
     try:
-        arr = np.array(data)  # always a copy: later in-place updates never touch user arrays
+        arr = np.array(data, copy=True if copy else None)
     except ValueError as e:
         raise ValueError(f"cannot make a Tensor from ragged or mismatched nested sequences: {e}"
                          ) from None

@@ -35,6 +35,10 @@ class Tensor:
     >>> e.backward()
     >>> e.item(), a.grad.item(), b.grad.item()
     (6.0, 2.0, 5.0)
+
+    ``data`` is copied when ``requires_grad=True``, so optimizers updating a parameter in place
+    never touch the caller's array; data for which no gradient is wanted (``X``, ``Y``) shares
+    the caller's numpy array when it already has a float32/float64 dtype, as ``np.asarray``.
     """
 
     # Lean on purpose: small nets are bound by the cost of making these objects.
@@ -52,7 +56,7 @@ class Tensor:
                  dtype: Any = None) -> None:
         if isinstance(data, Tensor):
             data = data.data
-        self.data = to_array(data, dtype)
+        self.data = to_array(data, dtype, copy=bool(requires_grad))
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self._node = None
