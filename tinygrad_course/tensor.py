@@ -267,6 +267,8 @@ def _unary(op: Op, a: Tensor, kw: dict[str, Any] | None = None) -> Tensor:
 
 
 def _binary(op: Op, a: Any, b: Any) -> Tensor:
+    ad: Any
+    bd: Any
     if type(a) is Tensor or isinstance(a, Tensor):
         ad, need = a.data, a.requires_grad
     else:

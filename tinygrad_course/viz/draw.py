@@ -1,0 +1,292 @@
+"""``draw_graph``: a computation graph as Graphviz, with values, gradients and edge derivatives."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..tensor import Tensor
+from .chain import ChainContext, ChainRule
+from .clusters import Cluster, find_clusters
+from .labels import edge_label, esc, input_name, shape_text, tensor_label
+from .walk import GraphWalk
+
+if TYPE_CHECKING:  # graphviz is imported when a picture is made, not with the package
+    import graphviz
+
+__all__ = ["draw_graph", "Drawing", "DEFAULT_MAX_NODES"]
+
+DEFAULT_MAX_NODES = 10_000
+
+# Leaves, parameters and intermediates look different; the root stands out.
+FILL = {"output": "#ffe08a", "parameter": "#cfe3ff", "input": "#e6e6e6",
+        "intermediate": "#ffffff"}
+PATH_COLOR = "#d62728"
+
+
+def draw_graph(root: Tensor, *, show_data: bool = True, show_grad: bool = True,
+               show_edge_derivatives: bool = True, rankdir: str = "LR",
+               highlight: Tensor | str | None = None, collapse_layers: bool = False,
+               max_nodes: int | None = DEFAULT_MAX_NODES, show_constants: bool = True
+               ) -> graphviz.Digraph:
+    """The computation graph that produced ``root``, as an unrendered ``graphviz.Digraph``.
+
+    One box per tensor (name, shape, value and, after backward, its ``.grad``), one node per
+    op, and on each edge the local derivative of the op's output with respect to that input.
+    ``highlight`` (a tensor or its name) marks the paths from it to the root and writes the
+    chain-rule sum that gives its gradient. Layer calls (``scope.mark_call``) become labelled
+    clusters, or single boxes with ``collapse_layers=True``. ``max_nodes`` caps the tensors
+    drawn (the nearest to the root are kept, and a note says what was left out); ``None``
+    draws everything. The result displays inline in Jupyter; ``viz.render`` writes files.
+
+    >>> a = Tensor(2.0, requires_grad=True, name="a")
+    >>> e = a * a; e.name = "e"
+    >>> e.backward()
+    >>> src = draw_graph(e).source
+    >>> "∂e/∂a = a = 2" in src and "de/da = 4" in src
+    True
+    """
+    return Drawing(root, show_data=show_data, show_grad=show_grad,
+                   show_edge_derivatives=show_edge_derivatives, rankdir=rankdir,
+                   highlight=highlight, collapse_layers=collapse_layers, max_nodes=max_nodes,
+                   show_constants=show_constants).digraph()
+
+
+def kind_of(t: Tensor, root: Tensor) -> str:
+    """``output``, ``parameter`` (a leaf that wants a gradient), ``input`` or ``intermediate``."""
+    if t is root:
+        return "output"
+    if t.is_leaf:
+        return "parameter" if t.requires_grad else "input"
+    return "intermediate"
+
+
+class Drawing:
+    """A graph walked once and drawable many times (the step-by-step page draws each frame).
+
+    ``grads`` maps ``id(tensor)`` to the gradient to show; by default each tensor's ``.grad``.
+    """
+
+    def __init__(self, root: Tensor, *, show_data: bool = True, show_grad: bool = True,
+                 show_edge_derivatives: bool = True, rankdir: str = "LR",
+                 highlight: Tensor | str | None = None, collapse_layers: bool = False,
+                 max_nodes: int | None = DEFAULT_MAX_NODES, show_constants: bool = True,
+                 grads: dict[int, Any] | None = None) -> None:
+        if rankdir not in ("LR", "RL", "TB", "BT"):
+            raise ValueError(f"rankdir must be one of LR, RL, TB, BT (got {rankdir!r})")
+        self.walk = walk = GraphWalk(root, max_nodes)
+        self.max_nodes = max_nodes
+        self.root = root
+        self.show_data, self.show_grad = show_data, show_grad
+        self.show_constants, self.rankdir = show_constants, rankdir
+        if grads is None:
+            grads = {id(t): t.grad for t in walk.order if t.grad is not None}
+        self.grads = grads
+        self.chain: ChainRule | None = None
+        if highlight is not None:
+            target = walk.find(highlight) if isinstance(highlight, str) else highlight
+            self.chain = ChainContext(walk).explain(target)
+        self.clusters, self.owner = find_clusters(walk)
+        # Collapsing turns each innermost layer (a cluster without sub-clusters) into one box.
+        self.box: dict[int, Cluster] = {}
+        if collapse_layers:
+            for c in self.clusters:
+                if not c.children:
+                    for m in c.members:
+                        if self.owner.get(id(m)) is c:
+                            self.box[id(m)] = c
+        self.edge_labels: dict[tuple[int, int], str] = {}
+        if show_edge_derivatives:
+            for t in walk.order:
+                for i, x in enumerate(t.inputs):
+                    if isinstance(x, Tensor) and x.requires_grad and id(x) in walk.kept:
+                        self.edge_labels[(id(t), i)] = edge_label(t, i, walk.names)
+
+    # --- node ids -----------------------------------------------------------------------------
+    def _tid(self, t: Tensor) -> str:
+        c = self.box.get(id(t))
+        return f"L{self.walk.index[c.key]}" if c is not None else f"T{self.walk.index[id(t)]}"
+
+    def digraph(self, revealed: set[int] | None = None,
+                active: frozenset[tuple[int, int]] = frozenset(),
+                focus: Tensor | None = None) -> graphviz.Digraph:
+        """Build the Digraph. ``revealed`` (ids) limits which gradients are visible (the others
+        keep their space, drawn invisibly, so every frame has one layout); ``active`` edges
+        ``(id(input), id(output))`` and the ``focus`` tensor are drawn in red."""
+        import graphviz
+
+        walk, names = self.walk, self.walk.names
+        g = graphviz.Digraph("computation_graph", graph_attr={
+            "rankdir": self.rankdir, "fontname": "Helvetica", "nodesep": "0.25",
+            "ranksep": "0.35"},
+            node_attr={"fontname": "Helvetica", "fontsize": "11"},
+            edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"})
+        chain = self.chain
+        on_path = chain.on_path if chain else frozenset()
+        path_edges = (chain.path_edges if chain else frozenset()) | active
+        subgraphs: dict[int, graphviz.Digraph] = {}
+        collapsed = {id(b) for b in self.box.values()}
+        for c in self.clusters:
+            if id(c) in collapsed:
+                continue
+            subgraphs[id(c)] = graphviz.Digraph(
+                f"cluster_{walk.index[c.key]}",
+                graph_attr={"label": c.title(names, self.owner), "style": "rounded,dashed",
+                            "color": "#7a7a7a", "fontsize": "11", "labeljust": "l"})
+
+        def home(t: Tensor) -> graphviz.Digraph:
+            """The subgraph a tensor (and its op) is drawn in."""
+            c: Cluster | None = self.owner.get(id(t))
+            if c is not None and id(t) in self.box:
+                c = c.parent
+            return subgraphs[id(c)] if c is not None else g
+
+        drawn_boxes: set[int] = set()
+        for k, t in enumerate(walk.order):
+            layer = self.box.get(id(t))
+            if layer is not None:
+                if id(layer) not in drawn_boxes:
+                    drawn_boxes.add(id(layer))
+                    _html_node(home(t), self._tid(t), self._box_label(layer), shape="box3d",
+                               style="filled", fillcolor="#eef3e2",
+                               tooltip=f"{layer.label} (collapsed layer)")
+                continue
+            kind = kind_of(t, self.root)
+            name = names[id(t)]
+            hot = id(t) in on_path or t is focus
+            attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": FILL[kind],
+                     "tooltip": f"{name}: {kind}"}
+            if kind == "output":
+                attrs.update(penwidth="2.5", color="#b8860b")
+            if hot:
+                attrs.update(color=PATH_COLOR, penwidth="2.5")
+            _html_node(home(t), f"T{k}", self._tensor_label(t, revealed, FILL[kind]), **attrs)
+            if t.op is not None:
+                self._op(home(t), t, k, hot)
+
+        # Clusters go in innermost first, so each is complete when its parent takes it.
+        for c in sorted(self.clusters, key=lambda c: -_depth(c)):
+            if id(c) not in subgraphs:
+                continue
+            parent = subgraphs.get(id(c.parent)) if c.parent is not None else None
+            (parent if parent is not None else g).subgraph(subgraphs[id(c)])
+        self._edges(g, path_edges)
+        if walk.left_out:
+            self._more(g)
+        if chain is not None:
+            g.attr(label=chain.text, labelloc="b", fontcolor=PATH_COLOR, fontsize="14")
+        return g
+
+    # --- pieces -------------------------------------------------------------------------------
+    def _tensor_label(self, t: Tensor, revealed: set[int] | None, fill: str) -> str:
+        names = self.walk.names
+        grad = self.grads.get(id(t)) if self.show_grad else None
+        hidden = None
+        if grad is not None and revealed is not None and id(t) not in revealed:
+            hidden = fill
+        grad_name = f"d{names[id(self.root)]}/d{names[id(t)]}"
+        return tensor_label(names[id(t)], t, show_data=self.show_data, grad=grad,
+                            grad_name=grad_name, hidden_grad_color=hidden)
+
+    def _box_label(self, c: Cluster) -> str:
+        names = self.walk.names
+        out = c.output
+        rows = [f"<b>{esc(c.label)}</b>"]
+        rows += [esc(f"{names[id(p)]} {shape_text(p.shape)}") for p in c.params(self.owner)]
+        rows.append(esc(f"→ {names[id(out)]} {shape_text(out.shape)}"))
+        cells = "".join(f"<tr><td>{r}</td></tr>" for r in rows)
+        return f'<<table border="0" cellborder="0" cellspacing="0">{cells}</table>>'
+
+    def _op(self, sub: graphviz.Digraph, t: Tensor, k: int, hot: bool) -> None:
+        op = t.op
+        assert op is not None
+        shape = "circle" if len(op.symbol) <= 2 else "ellipse"
+        attrs = {"shape": shape, "style": "filled", "fillcolor": "#f2f2f2", "tooltip": op.name,
+                 "fontsize": "12", "margin": "0.02", "width": "0.3", "height": "0.3"}
+        if hot:
+            attrs.update(color=PATH_COLOR, penwidth="2")
+        _node(sub, f"O{k}", op.symbol, **attrs)
+        if self.show_constants:
+            for i, x in enumerate(t.inputs):
+                if not isinstance(x, Tensor):
+                    _node(sub, f"K{k}_{i}", input_name(x, self.walk.names), shape="plaintext",
+                             fontcolor="#666666", fontsize="10", tooltip="constant")
+
+    def _edges(self, g: graphviz.Digraph, hot: frozenset[tuple[int, int]]) -> None:
+        walk = self.walk
+        seen: set[tuple[str, str]] = set()
+        for k, t in enumerate(walk.order):
+            if t.op is None:
+                continue
+            inside = self.box.get(id(t))
+            head = self._tid(t) if inside is not None else f"O{k}"
+            if inside is None:
+                out_attrs = {"color": PATH_COLOR, "penwidth": "2"} if any(
+                    (id(x), id(t)) in hot for x in t.parents) else {}
+                _edge(g, head, f"T{k}", **out_attrs)
+            for i, x in enumerate(t.inputs):
+                if not isinstance(x, Tensor):
+                    if self.show_constants and inside is None:
+                        _edge(g, f"K{k}_{i}", head, color="#999999", style="dashed")
+                    continue
+                if id(x) not in walk.kept:
+                    continue
+                tail = self._tid(x)
+                if inside is not None:
+                    # An edge into a collapsed layer: only from outside it, once per source.
+                    if self.box.get(id(x)) is inside or (tail, head) in seen:
+                        continue
+                    seen.add((tail, head))
+                    _edge(g, tail, head)
+                    continue
+                attrs: dict[str, str] = {}
+                label = self.edge_labels.get((id(t), i))
+                box = self.box.get(id(x))
+                if label is not None and (box is None or box.output is x):
+                    attrs["label"] = label
+                if (id(x), id(t)) in hot:
+                    attrs.update(color=PATH_COLOR, fontcolor=PATH_COLOR, penwidth="2.5")
+                _edge(g, tail, head, **attrs)
+
+    def _more(self, g: graphviz.Digraph) -> None:
+        walk = self.walk
+        note = (f"… {walk.left_out:,} more tensors and {walk.left_out_ops:,} ops not drawn "
+                f"(max_nodes={self.max_nodes}; pass a larger max_nodes, or None, to draw them)")
+        _node(g, "MORE", note, shape="note", style="filled", fillcolor="#fff4e0",
+               fontcolor="#8a5a00", tooltip="left out")
+        targets = [k for k, t in enumerate(walk.order) if t.op is not None and walk.truncated(t)]
+        for k in targets:
+            _edge(g, "MORE", self._tid(walk.order[k]) if id(walk.order[k]) in self.box
+                   else f"O{k}", style="dashed", color="#c08a2a")
+
+
+# DOT statements are written directly: graphviz's own quoting costs more than everything else
+# when a graph has 10,000 nodes. Values are always quoted; HTML-like labels are passed as is.
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _attrs(attrs: dict[str, str]) -> str:
+    return " ".join(f"{k}={_quote(v)}" for k, v in attrs.items())
+
+
+def _node(sub: graphviz.Digraph, name: str, label: str, **attrs: str) -> None:
+    sub.body.append(f"\t{name} [label={_quote(label)} {_attrs(attrs)}]\n")
+
+
+def _html_node(sub: graphviz.Digraph, name: str, label: str, **attrs: str) -> None:
+    """A node whose label is HTML-like (``<<table>...</table>>``), written unquoted."""
+    sub.body.append(f"\t{name} [label={label} {_attrs(attrs)}]\n")
+
+
+def _edge(sub: graphviz.Digraph, tail: str, head: str, **attrs: str) -> None:
+    sub.body.append(f"\t{tail} -> {head} [{_attrs(attrs)}]\n" if attrs
+                    else f"\t{tail} -> {head}\n")
+
+
+def _depth(c: Cluster) -> int:
+    n = 0
+    p = c.parent
+    while p is not None:
+        n += 1
+        p = p.parent
+    return n

@@ -1,0 +1,233 @@
+"""A safe little expression language for the ``graph`` command, evaluated on Tensors.
+
+Python syntax parsed with ``ast`` and checked against a whitelist: numbers, names, ``+ - * /
+**``, unary minus, and the engine's functions (exp, log, ...). Assignments name intermediate
+tensors, as the course does: ``c = a + b; d = b + 1; e = c * d``. Nothing is ever ``eval``-ed.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+import operator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+
+__all__ = ["ExprError", "FUNCTIONS", "Program", "evaluate", "parse", "parse_bindings"]
+
+FUNCTIONS = ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu")
+_BINOPS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.Pow: operator.pow}
+_UNARY = (ast.USub, ast.UAdd)
+# Operator tokens and contexts are harmless children of the nodes checked above.
+_PLUMBING = (ast.operator, ast.unaryop, ast.expr_context)
+_ALLOWED = ("numbers, names, + - * / **, unary minus and the functions "
+            + ", ".join(FUNCTIONS))
+_WHAT = {ast.Attribute: "attribute access", ast.Subscript: "subscripts", ast.Lambda: "lambdas",
+         ast.Import: "imports", ast.ImportFrom: "imports", ast.Compare: "comparisons",
+         ast.BoolOp: "boolean operators", ast.IfExp: "conditional expressions",
+         ast.List: "lists", ast.Tuple: "tuples", ast.Dict: "dicts", ast.Set: "sets",
+         ast.ListComp: "comprehensions", ast.GeneratorExp: "comprehensions",
+         ast.JoinedStr: "f-strings", ast.NamedExpr: "walrus assignments",
+         ast.Starred: "starred arguments", ast.FunctionDef: "function definitions",
+         ast.Await: "await", ast.Yield: "yield"}
+
+
+class ExprError(ValueError):
+    """An expression or binding the ``graph`` command refuses, with the reason."""
+
+
+@dataclass(frozen=True)
+class Program:
+    """A checked expression: ``(name or None, expression)`` steps and its free input names."""
+
+    source: str
+    steps: tuple[tuple[str | None, ast.expr], ...]
+    inputs: tuple[str, ...]
+
+
+def _piece(source: str, node: ast.AST) -> str:
+    text = ast.get_source_segment(source, node) or type(node).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _refuse(source: str, node: ast.AST, what: str | None = None) -> ExprError:
+    what = what or _WHAT.get(type(node), f"{type(node).__name__} nodes")
+    return ExprError(f"refused {what}: `{_piece(source, node)}` (allowed: {_ALLOWED})")
+
+
+def _callees(expr: ast.expr) -> set[int]:
+    """The Name nodes that are called (``exp`` in ``exp(x)``): functions, not inputs."""
+    return {id(n.func) for n in ast.walk(expr) if isinstance(n, ast.Call)}
+
+
+def _check(source: str, expr: ast.expr) -> None:
+    """Refuse any node outside the whitelist (``ast.walk`` is iterative: no depth limit)."""
+    callees = _callees(expr)
+    for node in ast.walk(expr):
+        if isinstance(node, ast.BinOp):
+            if type(node.op) not in _BINOPS:
+                raise _refuse(source, node, "operator")
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, _UNARY):
+                raise _refuse(source, node, "operator")
+        elif isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise _refuse(source, node, f"{type(node.value).__name__} constant")
+        elif isinstance(node, ast.Name):
+            if node.id in FUNCTIONS and id(node) not in callees:
+                raise ExprError(f"`{node.id}` is a function: call it, e.g. {node.id}(x)")
+        elif isinstance(node, ast.Call):
+            f = node.func
+            if not (isinstance(f, ast.Name) and f.id in FUNCTIONS):
+                raise _refuse(source, node, "call")
+            if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
+                raise _refuse(source, node, f"call (give {f.id} exactly one argument)")
+        elif not isinstance(node, _PLUMBING):
+            raise _refuse(source, node)
+
+
+def parse(source: str) -> Program:
+    """Check ``source`` and list its steps: ``"c = a + b; e = c * 2"`` or ``"(a+b)*(b+1)"``.
+
+    >>> parse("(a+b)*(b+1)").inputs
+    ('a', 'b')
+    >>> parse("__import__('os')")
+    Traceback (most recent call last):
+    ...
+    tinygrad_course.viz.expr.ExprError: refused call: `__import__('os')` (allowed: numbers, \
+names, + - * / **, unary minus and the functions exp, log, sqrt, abs, tanh, sigmoid, relu)
+    """
+    if not source.strip():
+        raise ExprError("the expression is empty")
+    try:
+        tree = ast.parse(source, mode="exec")
+    except SyntaxError as e:
+        raise ExprError(f"not a valid expression: {e.msg} (column {e.offset})") from None
+    except (RecursionError, MemoryError):
+        raise ExprError("the expression is nested too deeply to parse") from None
+    steps: list[tuple[str | None, ast.expr]] = []
+    defined: set[str] = set()
+    inputs: list[str] = []
+    for k, stmt in enumerate(tree.body):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name):
+            target: str | None = stmt.targets[0].id
+            expr = stmt.value
+        elif isinstance(stmt, ast.Expr) and k == len(tree.body) - 1:
+            target, expr = None, stmt.value
+        elif isinstance(stmt, ast.Expr):
+            raise ExprError(f"only the last step may be a bare expression: "
+                            f"`{_piece(source, stmt)}` (name it, e.g. c = ...)")
+        else:
+            raise _refuse(source, stmt, _WHAT.get(type(stmt), "statement"))
+        _check(source, expr)
+        callees = _callees(expr)
+        names = [n for n in ast.walk(expr) if isinstance(n, ast.Name) and id(n) not in callees]
+        used = [n.id for n in sorted(names, key=lambda n: (n.lineno, n.col_offset))]
+        for name in used:
+            if name not in defined and name not in inputs:
+                inputs.append(name)
+        if target is not None:
+            if target in FUNCTIONS or target in defined or target in inputs:
+                raise ExprError(f"cannot assign to `{target}`: it is already "
+                                + ("a function" if target in FUNCTIONS else "used"))
+            defined.add(target)
+        steps.append((target, expr))
+    return Program(source, tuple(steps), tuple(inputs))
+
+
+def parse_bindings(args: Iterable[str]) -> dict[str, float]:
+    """``["a=2", "b=1"]`` -> ``{"a": 2.0, "b": 1.0}``, refusing bad names and numbers.
+
+    >>> parse_bindings(["a=2", "b=-1.5e-3"])
+    {'a': 2.0, 'b': -0.0015}
+    """
+    values: dict[str, float] = {}
+    for arg in args:
+        name, eq, text = arg.partition("=")
+        name, text = name.strip(), text.strip()
+        if not eq or not name.isidentifier() or keyword.iskeyword(name):
+            raise ExprError(f"`{arg}` is not a binding: write NAME=NUMBER, e.g. a=2")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ExprError(f"`{arg}`: {text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ExprError(f"`{arg}`: the value must be a finite number")
+        if name in values:
+            raise ExprError(f"`{name}` is given twice")
+        values[name] = value
+    return values
+
+
+def evaluate(program: Program, bindings: dict[str, float]) -> tuple[Any, dict[str, Any]]:
+    """Run ``program`` with each input as a ``Tensor(value, requires_grad=True, name=...)``;
+    returns the last step's value and every named value."""
+    missing = [n for n in program.inputs if n not in bindings]
+    if missing:
+        s = "s" if len(missing) > 1 else ""
+        raise ExprError(f"unbound name{s} {', '.join(missing)}: give a value for each, e.g. "
+                        + " ".join(f"{n}=1" for n in missing))
+    extra = [n for n in bindings if n not in program.inputs]
+    if extra:
+        raise ExprError(f"{', '.join(extra)} given a value but not an input of the expression "
+                        f"(its inputs: {', '.join(program.inputs) or 'none'})")
+    env: dict[str, Any] = {n: Tensor(bindings[n], requires_grad=True, name=n)
+                           for n in program.inputs}
+    value: Any = None
+    with np.errstate(all="ignore"):
+        for target, expr in program.steps:
+            value = _run(expr, env)
+            if target is not None:
+                if isinstance(value, Tensor) and value.name is None:
+                    value.name = target
+                env[target] = value
+    return value, env
+
+
+def _run(expr: ast.expr, env: dict[str, Any]) -> Any:
+    """Evaluate a checked expression with an explicit stack (post-order, left before right)."""
+    vals: dict[int, Any] = {}
+    stack: list[tuple[ast.AST, bool]] = [(expr, False)]
+    while stack:
+        node, ready = stack.pop()
+        if not ready:
+            stack.append((node, True))
+            kids = [node.right, node.left] if isinstance(node, ast.BinOp) else \
+                [node.operand] if isinstance(node, ast.UnaryOp) else \
+                [node.args[0]] if isinstance(node, ast.Call) else []
+            stack.extend((k, False) for k in kids)
+            continue
+        if isinstance(node, ast.Constant):
+            v: Any = float(node.value)  # type: ignore[arg-type]  # _check allowed numbers only
+        elif isinstance(node, ast.Name):
+            v = env[node.id]
+        elif isinstance(node, ast.UnaryOp):
+            x = vals[id(node.operand)]
+            v = -x if isinstance(node.op, ast.USub) else x
+        elif isinstance(node, ast.BinOp):
+            left, right = vals[id(node.left)], vals[id(node.right)]
+            if not isinstance(left, Tensor) and not isinstance(right, Tensor):
+                left = np.float64(left)  # numpy: 10**10**10 is inf at once, not a long wait
+            v = _BINOPS[type(node.op)](left, right)
+        else:
+            assert isinstance(node, ast.Call)
+            v = _call(node.func, vals[id(node.args[0])])
+        vals[id(node)] = v
+    return vals[id(expr)]
+
+
+def _call(func: ast.expr, x: Any) -> Any:
+    assert isinstance(func, ast.Name)  # _check allowed nothing else
+    name = func.id
+    t = x if isinstance(x, Tensor) else Tensor(x)
+    out = getattr(t, name)()
+    return out if isinstance(x, Tensor) else out.item()

@@ -1,0 +1,108 @@
+"""``save_backward_steps``: backprop one tensor at a time, as frames of one offline HTML page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..tensor import Tensor
+from .chain import ChainContext
+from .draw import Drawing
+from .labels import fmt_number
+from .page import page_html
+from .render import dot_available, render_source
+
+__all__ = ["Frame", "backward_frames", "save_backward_steps", "DEFAULT_STEP_NODES"]
+
+# Each frame is a full picture; past a few hundred tensors a page of frames stops teaching.
+DEFAULT_STEP_NODES = 200
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One step: the gradients known so far, the edges used in this step, and what it says."""
+
+    revealed: frozenset[int]
+    active: frozenset[tuple[int, int]]
+    focus: Tensor | None
+    caption: str
+
+
+def backward_frames(ctx: ChainContext) -> list[Frame]:
+    """The forward picture, then one frame per tensor in backward order (root first): its
+    gradient appears, computed from its consumers' gradients along the highlighted edges."""
+    walk = ctx.walk
+    root_name = walk.names[id(walk.root)]
+    frames = [Frame(frozenset(), frozenset(), None,
+                    f"Forward pass: every value is computed, from the inputs to {root_name} = "
+                    f"{_value(walk.root)}. No gradient yet.")]
+    revealed: set[int] = set()
+    # Reversed parents-first order: every consumer comes before the tensors it consumes.
+    for t in reversed(walk.order):
+        if id(t) not in ctx.grads:
+            continue  # data and constants get no gradient
+        revealed.add(id(t))
+        if t is walk.root:
+            caption = f"Backward starts at the output: d{root_name}/d{root_name} = 1"
+            active: frozenset[tuple[int, int]] = frozenset()
+        else:
+            caption = ctx.explain(t).text
+            active = frozenset((id(t), id(y)) for y, _ in walk.consumers.get(id(t), []))
+        frames.append(Frame(frozenset(revealed), active, t, caption))
+    return frames
+
+
+def _value(t: Tensor) -> str:
+    return fmt_number(t.data.reshape(())) if t.size == 1 else f"a {t.shape} tensor"
+
+
+def save_backward_steps(root: Tensor, path: str | Path, *, title: str | None = None,
+                        rankdir: str = "LR", engine: str = "auto",
+                        max_nodes: int | None = DEFAULT_STEP_NODES) -> Path:
+    """Write one self-contained HTML page stepping through backprop from ``root``.
+
+    Frame 0 is the forward pass; each next frame fills in one more gradient, from the root
+    back to the leaves, with the active edges in red and the chain rule for it as the caption.
+    Next/previous buttons, a slider and the arrow keys move between frames. The page needs no
+    network. ``engine="auto"`` draws with Graphviz's ``dot`` when present, else (or with
+    ``"basic"``) with a built-in layered layout. ``root`` must be a scalar (a cost); its
+    gradients are computed here, and no tensor's ``.grad`` is changed.
+    """
+    if engine not in ("auto", "dot", "basic"):
+        raise ValueError(f"engine must be 'auto', 'dot' or 'basic' (got {engine!r})")
+    if not isinstance(root, Tensor):
+        raise TypeError(f"expected a Tensor, got {type(root).__name__}")
+    if root.size != 1:
+        raise ValueError(f"the step-by-step page backpropagates from a scalar (a cost); this "
+                         f"tensor has shape {root.shape}: reduce it first, e.g. with .sum()")
+    if not root.requires_grad:
+        raise ValueError("this tensor does not require grad: none of the tensors it was made "
+                         "from has requires_grad=True, so there is no backward pass to show")
+    drawing = Drawing(root, rankdir=rankdir, max_nodes=max_nodes, grads={})
+    ctx = ChainContext(drawing.walk)
+    drawing.grads = ctx.grads
+    frames = backward_frames(ctx)
+    use_dot = engine == "dot" or (engine == "auto" and dot_available())
+    if use_dot:
+        svgs = _dot_frames(drawing, frames)
+    else:
+        from .basic_svg import basic_svg
+        svgs = [basic_svg(drawing, set(f.revealed), f.active, f.focus) for f in frames]
+    name = drawing.walk.names[id(root)]
+    page = page_html(title or f"Backprop, step by step: {name}", svgs,
+                     [f.caption for f in frames])
+    out = Path(path)
+    out.write_text(page, encoding="utf-8")
+    return out
+
+
+def _dot_frames(drawing: Drawing, frames: list[Frame]) -> list[str]:
+    """All frames through one ``dot`` run (it lays out each graph of its input in turn)."""
+    source = "".join(drawing.digraph(set(f.revealed), f.active, f.focus).source for f in frames)
+    out = render_source(source, "svg").decode("utf-8")
+    svgs = re.findall(r"<svg\b.*?</svg>", out, flags=re.S)
+    if len(svgs) != len(frames):
+        raise RuntimeError(f"dot returned {len(svgs)} pictures for {len(frames)} frames")
+    # Inline SVGs share one document: give each frame's element ids their own prefix.
+    return [re.sub(r'\bid="', f'id="f{k}_', svg) for k, svg in enumerate(svgs)]
