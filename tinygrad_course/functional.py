@@ -80,6 +80,12 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
     return apply(E.WHERE, (a, b), {"cond": mask})
 
 
+def _stable_max(data: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """The max over ``axes`` (kept), a constant shift; 0 where it is not finite."""
+    m = np.max(data, axis=axes, keepdims=True)
+    return np.where(np.isfinite(m), m, 0).astype(data.dtype, copy=False)
+
+
 def logsumexp(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     """log(sum(exp(x))) without overflow: the max is taken out first (as a constant, which
     leaves the derivative, softmax, unchanged).
@@ -89,16 +95,24 @@ def logsumexp(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     """
     x = _tensor(x)
     axes = normalize_axes(axis, x.ndim, "logsumexp")
-    m = np.max(x.data, axis=axes, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)
+    m = _stable_max(x.data, axes)
     out = (x - m).exp().sum(axis=axes, keepdims=True).log() + m
     return out if keepdims else out.reshape(np.squeeze(out.data, axis=axes).shape)
 
 
 def log_softmax(x: Tensor, axis: int = 0) -> Tensor:
-    """log of softmax along ``axis`` (default 0: classes are rows, examples are columns)."""
+    """log of softmax along ``axis`` (default 0: classes are rows, examples are columns).
+
+    Computed as ``(x - m) - log(sum(exp(x - m)))`` with the max ``m`` as a constant, so
+    huge logits neither overflow nor lose precision by adding ``m`` back.
+
+    >>> log_softmax(Tensor([[1e30], [1e30]])).data.ravel().round(4).tolist()
+    [-0.6931, -0.6931]
+    """
     x = _tensor(x)
-    return x - logsumexp(x, axis=axis, keepdims=True)
+    axes = normalize_axes(axis, x.ndim, "log_softmax")
+    shifted = x - _stable_max(x.data, axes)
+    return shifted - shifted.exp().sum(axis=axes, keepdims=True).log()
 
 
 def softmax(x: Tensor, axis: int = 0) -> Tensor:

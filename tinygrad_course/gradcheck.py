@@ -36,7 +36,8 @@ class GradcheckResult:
 
 
 def _rel_diff(g: np.ndarray, g_approx: np.ndarray, atol: float) -> float:
-    """The course's ||g - g_approx|| / (||g|| + ||g_approx||), 0 when both are ~0."""
+    """The course's ||g - g_approx|| / (||g|| + ||g_approx||); 0 when the difference is
+    within ``atol``, the rounding noise of the differences themselves."""
     num = float(np.linalg.norm(g - g_approx))
     den = float(np.linalg.norm(g) + np.linalg.norm(g_approx))
     if num <= atol or den == 0.0:
@@ -56,12 +57,16 @@ def _scalar(out: Any, projection: list[np.ndarray]) -> Tensor:
 
 
 def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-7, tol: float = 1e-7,
-              atol: float = 1e-10) -> GradcheckResult:
+              atol: float | None = None) -> GradcheckResult:
     """Compare backprop with central differences ``(f(x+eps) - f(x-eps)) / 2eps`` in float64.
 
     ``inputs`` are arrays or Tensors. Tensors are perturbed in place (and restored), so a
     closure over a model works: ``gradcheck(lambda *p: model_cost(), *model.parameters())``.
     Their ``.grad`` is left as it was. Passes when every relative difference is below ``tol``.
+
+    A difference no larger than ``atol`` counts as zero (else an exactly-zero gradient could
+    never pass: the course's ratio is then 1). By default ``atol`` is the rounding noise of
+    central differences, about ``10 · machine-eps · |f| / eps`` per element.
 
     >>> import numpy as np
     >>> r = gradcheck(lambda w: (w ** 3).sum(), np.array([1.0, -2.0]))
@@ -80,6 +85,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-7, tol: float
         with enable_grad():
             out = _scalar(f(*tensors), projection)
             out.backward()
+        f0 = abs(out.item())
         analytic = [np.zeros_like(t.data) if t.grad is None else np.array(t.grad, np.float64)
                     for t in tensors]
         numeric = []
@@ -99,5 +105,9 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-7, tol: float
     finally:
         for t, (data, g, rg) in zip(tensors, saved):
             t.data, t.grad, t.requires_grad = data, g, rg
-    diffs = [_rel_diff(a, n, atol) for a, n in zip(analytic, numeric)]
+    def noise(n: int) -> float:
+        return 10 * np.finfo(np.float64).eps * max(f0, 1.0) / eps * np.sqrt(n)
+
+    diffs = [_rel_diff(a, n, noise(a.size) if atol is None else atol)
+             for a, n in zip(analytic, numeric)]
     return GradcheckResult(all(d < tol for d in diffs), diffs, analytic, numeric, tol)

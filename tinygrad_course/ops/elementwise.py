@@ -15,6 +15,11 @@ def _mask(xp: Any, cond: Any, like: Any) -> Any:
     return np.asarray(cond, dtype=xp.const(like).dtype)
 
 
+def _log_base(xp: Any, a: Any) -> Any:
+    """log of pow's base; a Python-number base stays a Python number (no float64 upcast)."""
+    return float(np.log(a)) if isinstance(a, (int, float)) else xp.log(a)
+
+
 # --- arithmetic --------------------------------------------------------------------------
 ADD = defop(
     "add", "+", operator.add,
@@ -43,7 +48,7 @@ DIV = defop(
 POW = defop(
     "pow", "**", operator.pow,
     (lambda xp, g, out, a, b: g * b * a ** (b - 1),
-     lambda xp, g, out, a, b: g * xp.log(a) * out),
+     lambda xp, g, out, a, b: g * _log_base(xp, a) * out),
     ("b·a^(b-1)", "log(a)·a^b"), elementwise=True)
 
 NEG = defop(
