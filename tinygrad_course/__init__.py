@@ -9,6 +9,7 @@ from .gradcheck import GradcheckResult, gradcheck
 from .mode import enable_grad, is_grad_enabled, no_grad, strict_shapes
 from .ops import REGISTRY
 from .tensor import Tensor
+from .viz import draw_graph, save_backward_steps
 
 __version__ = "0.1.0"
 
@@ -21,6 +22,7 @@ __all__ = [
     "Tensor",
     "concatenate",
     "detect_anomaly",
+    "draw_graph",
     "enable_grad",
     "grad",
     "gradcheck",
@@ -30,6 +32,7 @@ __all__ = [
     "maximum",
     "minimum",
     "no_grad",
+    "save_backward_steps",
     "softmax",
     "stack",
     "strict_shapes",

@@ -20,12 +20,15 @@ def mark_call(output: Tensor, label: str, boundary: Iterable[Any]) -> None:
     tensors in ``boundary`` (its inputs; parameters belong to the layer and are not listed)."""
     if output._meta is None:
         output._meta = {}
-    output._meta["call"] = (label, tuple(t for t in boundary if isinstance(t, Tensor)))
+    output._meta["call"] = (label, tuple(boundary))  # filtered when read: calls are hot
 
 
 def call_of(t: Tensor) -> tuple[str, tuple[Tensor, ...]] | None:
     """The ``(label, boundary)`` recorded on ``t`` by :func:`mark_call`, if any."""
-    return None if t._meta is None else t._meta.get("call")
+    call = None if t._meta is None else t._meta.get("call")
+    if call is None:
+        return None
+    return call[0], tuple(x for x in call[1] if isinstance(x, Tensor))
 
 
 def members(output: Tensor) -> list[Tensor]:

@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import demo
+from . import demo, graph, train
 
 __all__ = ["main"]
 
 # Each module adds its subcommand with ``register(subparsers)`` and sets ``func(args) -> int``.
-_COMMANDS = (demo,)
+_COMMANDS = (demo, graph, train)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,240 @@
+"""The training loop shared by the course's models: fit, predict, accuracy, and History."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..losses import binary_cross_entropy, binary_cross_entropy_for
+from ..mode import no_grad
+from ..nn.layers import Linear, Sequential, linears
+from ..nn.module import Module
+from ..optim import Optimizer, make_optimizer
+from ..progress import ProgressBar
+from ..tensor import Tensor
+
+__all__ = ["Model", "History", "check_data"]
+
+
+@dataclass
+class History:
+    """What ``fit`` did: ``costs[i]`` is the cost before update ``i`` (with mini-batches, the
+    mean cost over epoch ``i``)."""
+
+    costs: list[float] = field(default_factory=list)
+    learning_rate: float = 0.0
+    optimizer: str = "SGD"
+    batch_size: int | None = None
+
+    @property
+    def final_cost(self) -> float:
+        """The last recorded cost."""
+        return self.costs[-1]
+
+    def __len__(self) -> int:
+        return len(self.costs)
+
+    def plot(self, path: str | Path) -> Path:
+        """Save the cost curve as a PNG (needs the ``plot`` extra: matplotlib)."""
+        from ..plots import plot_costs
+        return plot_costs(self.costs, path, learning_rate=self.learning_rate)
+
+    def __repr__(self) -> str:
+        last = f", final cost {self.costs[-1]:.6f}" if self.costs else ""
+        return (f"History({len(self.costs)} iterations, learning_rate={self.learning_rate}"
+                f"{last})")
+
+
+def _array(a: Any, what: str) -> np.ndarray:
+    arr = a.data if isinstance(a, Tensor) else np.asarray(a)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{what} must hold numbers, got dtype {arr.dtype}")
+    return arr
+
+
+def check_data(X: Any, Y: Any | None, n_x: int, n_y: int = 1) -> tuple[np.ndarray, Any]:
+    """Check ``X`` is ``(n_x, m)`` and ``Y`` is ``(n_y, m)`` (examples as columns) and say
+    precisely what is wrong otherwise. Returns them as arrays."""
+    x = _array(X, "X")
+    if x.ndim != 2 or x.shape[0] != n_x:
+        hint = ""
+        if x.ndim == 2 and x.shape[1] == n_x:
+            hint = (f" It looks transposed: X of shape {x.shape} is (m, n_x) with examples as "
+                    "rows; pass X.T.")
+        elif x.ndim == 1:
+            hint = " A rank-1 array is ambiguous; reshape it to (n_x, m)."
+        elif x.ndim > 2:
+            hint = " Flatten each example first: X = X.reshape(X.shape[0], -1).T."
+        raise ShapeError(f"X has shape {x.shape}, but this model expects (n_x, m) = "
+                         f"({n_x}, m): the course's convention is one example per column."
+                         + hint)
+    if Y is None:
+        return x, None
+    y = _array(Y, "Y")
+    m = x.shape[1]
+    if y.shape != (n_y, m):
+        hint = ""
+        if y.shape == (m,):
+            hint = f" Do not use rank-1 arrays: Y = Y.reshape({n_y}, {m})."
+        elif y.shape == (m, n_y):
+            hint = " It looks transposed: pass Y.T."
+        raise ShapeError(f"Y has shape {y.shape}, but with X of shape {x.shape} it must be "
+                         f"(n_y, m) = ({n_y}, {m}): one label column per example." + hint)
+    return x, y
+
+
+class Model(Module):
+    """A network ``self.net`` ending in a sigmoid, trained on the course's cross-entropy."""
+
+    net: Sequential
+
+    @property
+    def n_x(self) -> int:
+        """Number of input features (rows of X)."""
+        return linears(self.net)[0].n_in
+
+    @property
+    def n_y(self) -> int:
+        """Number of output units (rows of Y)."""
+        return linears(self.net)[-1].n_out
+
+    def forward(self, X: Any) -> Tensor:
+        """``A[L]``, the predicted probabilities ``(n_y, m)``."""
+        return self.net(X)
+
+    def cost(self, A: Tensor, Y: Any) -> Tensor:
+        """The course's cost J (binary cross-entropy on the sigmoid output)."""
+        return binary_cross_entropy(A, Y)
+
+    def named_parameters(self) -> Iterator[tuple[str, Tensor]]:
+        """The course's parameter names: ``W1, b1, W2, b2, ...``."""
+        for l, layer in enumerate(linears(self.net), start=1):
+            yield f"W{l}", layer.W
+            yield f"b{l}", layer.b
+
+    @property
+    def layers(self) -> list[Linear]:
+        """The Linear layers, l = 1..L."""
+        return linears(self.net)
+
+    # --- training --------------------------------------------------------------------------
+    def fit(self, X: Any, Y: Any, num_iterations: int = 2000, learning_rate: float = 0.0075,
+            print_cost: bool = False, optimizer: str | Optimizer = "sgd",
+            batch_size: int | None = None, seed: int | None = 0,
+            progress: bool | None = None, print_every: int = 100) -> History:
+        """Train by gradient descent on (X, Y); X is (n_x, m), Y is (n_y, m) of 0/1 labels.
+
+        With ``batch_size`` each iteration is one epoch over shuffled mini-batches (shuffled
+        with ``seed``). ``print_cost`` prints the cost every ``print_every`` iterations and at
+        the last one, as the course does; a progress bar appears on a terminal for long fits
+        (``progress=False`` turns it off).
+        """
+        x, y = check_data(X, Y, self.n_x, self.n_y)
+        if isinstance(num_iterations, bool) or int(num_iterations) != num_iterations \
+                or num_iterations < 0:
+            raise ValueError(f"num_iterations must be a non-negative int, got {num_iterations!r}")
+        num_iterations = int(num_iterations)
+        params = self.parameters()
+        opt = make_optimizer(optimizer, params, learning_rate)
+        dtype = params[0].dtype
+        history = History(learning_rate=opt.lr, optimizer=type(opt).__name__,
+                          batch_size=batch_size)
+        bar = ProgressBar(num_iterations, enabled=None if progress is None else progress)
+        if batch_size is None:
+            step = self._full_batch_step(Tensor(x, dtype=dtype, name="X"),
+                                         Tensor(y, dtype=dtype, name="Y"), opt)
+        else:
+            step = self._mini_batch_step(x, y, int(batch_size), opt, seed, dtype)
+        costs = history.costs
+        try:
+            for i in range(num_iterations):
+                cost = step()
+                costs.append(cost)
+                if print_cost and (i % print_every == 0 or i == num_iterations - 1):
+                    bar.write(f"Cost after iteration {i}: {cost:f}")
+                bar.update(i + 1, cost)
+        finally:
+            bar.close()
+        return history
+
+    def cost_for(self, Y: Tensor) -> Callable[[Tensor], Tensor]:
+        """``self.cost(., Y)`` as a function of the output alone, for the training loop; the
+        course's cost prepares its label terms once."""
+        if type(self).cost is Model.cost:
+            return binary_cross_entropy_for(Y, like=Y)
+        return lambda A: self.cost(A, Y)
+
+    def _forward_for_training(self) -> Callable[[Tensor], Tensor]:
+        # Graphs made inside fit are thrown away each step, so they skip the bookkeeping
+        # for pictures (layer marks, Z[l]/A[l] names); a custom forward is respected.
+        return self.net.run if type(self).forward is Model.forward else self
+
+    def _full_batch_step(self, X: Tensor, Y: Tensor, opt: Optimizer) -> Any:
+        net, loss = self._forward_for_training(), self.cost_for(Y)
+
+        def step() -> float:
+            # Only the parameters require grad, so backward never computes dX.
+            cost = loss(net(X))
+            value = float(cost.data)
+            cost.backward()
+            opt.step()
+            opt.zero_grad()
+            return value
+        return step
+
+    def _mini_batch_step(self, x: np.ndarray, y: np.ndarray, batch_size: int, opt: Optimizer,
+                         seed: int | None, dtype: Any) -> Any:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be a positive int, got {batch_size}")
+        m = x.shape[1]
+        rng = np.random.default_rng(seed)
+        net, loss = self._forward_for_training(), self.cost
+
+        def epoch() -> float:
+            perm = rng.permutation(m)
+            xs, ys = x[:, perm], y[:, perm]
+            total = 0.0
+            for k in range(0, m, batch_size):
+                xb = Tensor(xs[:, k:k + batch_size], dtype=dtype)
+                yb = Tensor(ys[:, k:k + batch_size], dtype=dtype)
+                cost = loss(net(xb), yb)
+                total += float(cost.data) * xb.shape[1]
+                cost.backward()
+                opt.step()
+                opt.zero_grad()
+            return total / m
+        return epoch
+
+    # --- inference -------------------------------------------------------------------------
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """The output probabilities ``A[L]`` as an ``(n_y, m)`` array (no graph recorded)."""
+        x, _ = check_data(X, None, self.n_x)
+        with no_grad():
+            return self.net(Tensor(x, dtype=self.layers[0].W.dtype)).data
+
+    def predict(self, X: Any) -> np.ndarray:
+        """0/1 predictions ``(n_y, m)``: 1 where the probability is above 0.5 (the course's
+        threshold)."""
+        return (self.predict_proba(X) > 0.5).astype(np.int64)
+
+    def accuracy(self, X: Any, Y: Any) -> float:
+        """Fraction of labels predicted right (the course prints it as a percentage)."""
+        _, y = check_data(X, Y, self.n_x, self.n_y)
+        return float(np.mean(self.predict(X) == y))
+
+    # --- persistence -----------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write the parameters to an ``.npz`` file atomically (see ``models.serialization``)."""
+        from .serialization import save_parameters
+        return save_parameters(self, path)
+
+    def load(self, path: str | Path) -> Model:
+        """Read parameters saved by ``save``; on any problem raise and change nothing."""
+        from .serialization import load_parameters
+        load_parameters(self, path)
+        return self
