@@ -209,6 +209,20 @@ def _where_scalar(data: st.DataObject) -> Built:
     return (lambda t: where(t.data > 0, t, 0.0)), [x]
 
 
+# --- the fused cross-entropy cost -----------------------------------------------------------
+@case("binary_cross_entropy", "probabilities-and-labels")
+def _bce(data: st.DataObject) -> Built:
+    # A in (0, 1) away from the ends (log blows up there); Y soft labels in [0, 1] so the
+    # gradient with respect to Y (rarely wanted, but defined) is checked too.
+    shape = data.draw(shapes(min_dims=1), label="shape")
+    dt = data.draw(dtypes(), label="dtype")
+    a = data.draw(arrays(shape, dt, low=0.05, high=0.95))
+    y = data.draw(arrays(shape, dt, low=0.0, high=1.0))
+    m = shape[-1]
+    return (lambda A, Y: apply(REGISTRY["binary_cross_entropy"], (A, Y),
+                               {"one_minus_y": 1 - Y.data, "scale": -1.0 / m})), [a, y]
+
+
 # --- reductions --------------------------------------------------------------------------
 def _reduction(name: str) -> None:
     @case(name, "axes-keepdims")

@@ -13,7 +13,8 @@ import numpy as np
 
 from .errors import ShapeError
 from .functional import log_softmax
-from .tensor import Tensor
+from .ops.loss import BINARY_CROSS_ENTROPY
+from .tensor import Tensor, apply
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "mse",
            "softmax_cross_entropy", "binary_cross_entropy_for"]
@@ -67,7 +68,7 @@ def _bce(A: Tensor, y: Any, one_minus_y: Any, scale: float) -> Tensor:
     eps = _EPS[data.dtype]
     if data.min(initial=1.0) < eps or data.max(initial=0.0) > 1 - eps:
         A = A.clip(eps, 1 - eps)  # only saturated outputs pay for the clip op
-    return (y * A.log() + one_minus_y * (1 - A).log()).sum() * scale
+    return apply(BINARY_CROSS_ENTROPY, (A, y), {"one_minus_y": one_minus_y, "scale": scale})
 
 
 def binary_cross_entropy_for(Y: Any, like: Tensor) -> Callable[[Tensor], Tensor]:
