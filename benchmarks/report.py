@@ -1,0 +1,132 @@
+"""The results table (markdown, for the terminal and docs/performance.md) and the JSON file."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .backends import thread_info
+from .harness import ORDER, Row
+
+__all__ = ["machine", "table", "to_json"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cpu() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _git() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                              capture_output=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=ROOT, text=True, capture_output=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{head}{' + uncommitted changes' if dirty.strip() else ''}" if head else "unknown"
+
+
+def machine(threads: int, size: str) -> dict[str, Any]:
+    """Where and how the numbers were taken (goes into the JSON and under the table)."""
+    versions = {"python": platform.python_version(), "numpy": np.__version__}
+    for lib in ("torch", "autograd", "threadpoolctl"):
+        if sys.modules.get(lib) is not None:
+            try:
+                versions[lib] = metadata.version(lib)
+            except metadata.PackageNotFoundError:
+                versions[lib] = "installed"
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": _cpu(), "cores": os.cpu_count(), "platform": platform.platform(),
+        "threads": threads, "size": size, "versions": versions, "git": _git(),
+        "thread_info": thread_info(), "load_avg": _load(),
+    }
+
+
+def _load() -> list[float] | None:
+    """1/5/15-minute load averages: other processes on the cores make the times noisier."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "MB":
+        return f"{value:.1f}"
+    if unit == "µs/op":
+        return f"{value:.2f}"
+    return f"{value:.3g}" if value >= 0.01 else f"{value:.2g}"
+
+
+def _result(row: Row) -> str:
+    if not row.correct:
+        return "WRONG"
+    if row.passed is None:
+        return "n/a"
+    return "pass" if row.passed else "FAIL"
+
+
+def table(rows: list[Row], meta: dict[str, Any]) -> str:
+    """A markdown table of medians and ratios to numpy, then the notes and the machine."""
+    head = ["", "workload", "unit", *ORDER, "engine/np", "torch/np", "autograd/np", "target",
+            "result"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        ratios = [r.ratio(n) for n in ("engine", "torch", "autograd")]
+        cells = [r.key, r.title, r.unit, *(_fmt(r.values.get(n), r.unit) for n in ORDER),
+                 *("—" if x is None else f"{x:.2f}×" for x in ratios), r.target, _result(r)]
+        lines.append("| " + " | ".join(cells) + " |")
+    notes = [f"- {r.key}: {n}" for r in rows for n in r.notes]
+    v = meta["versions"]
+    lines += ["", f"{meta['date']}; {meta['cpu']}, {meta['cores']} cores; "
+              f"{meta['threads']} BLAS thread(s); size {meta['size']}; git {meta['git']}; "
+              f"{meta.get('clock', 'wall')} clock; "
+              f"gc {'frozen' if meta.get('gc_freeze', True) else 'not frozen'} before runs; "
+              f"load average {meta.get('load_avg')}; "
+              + ", ".join(f"{k} {val}" for k, val in v.items())]
+    if notes:
+        lines += ["", "Notes:", *notes]
+    return "\n".join(lines)
+
+
+def _clean(x: Any) -> Any:
+    """JSON has no NaN/inf: write them as null."""
+    if isinstance(x, float) and not np.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    return x
+
+
+def to_json(rows: list[Row], meta: dict[str, Any], path: Path) -> None:
+    """Write every row (samples, medians, ratios, checks, notes) and the machine to ``path``."""
+    data = {"meta": meta, "results": [{
+        "key": r.key, "title": r.title, "unit": r.unit, "medians": r.values,
+        "samples": r.samples, "ratios_to_numpy": {n: r.ratio(n) for n in r.values},
+        "target": r.target, "passed": r.passed, "correct": r.correct, "result": _result(r),
+        "notes": r.notes, "extra": r.extra} for r in rows]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(_clean(data), indent=1, ensure_ascii=False) + "\n")
