@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from heapq import heappop, heappush, heappushpop
 from types import SimpleNamespace
 from typing import Any
 
@@ -41,7 +42,8 @@ TENSOR = SimpleNamespace(
 
 def topological_order(root: Tensor) -> list[Tensor]:
     """Every tensor ``root`` depends on that needs a gradient, root first, each tensor before
-    the tensors it was computed from. Iterative, so million-op chains are fine.
+    the tensors it was computed from (for tools that walk the graph; backward itself needs
+    no separate sort). Iterative, so million-op chains are fine.
 
     Recorded tensors carry their creation number and inputs are always created before their
     outputs, so sorting by it (newest first) is a valid order; leaves come last.
@@ -62,12 +64,8 @@ def topological_order(root: Tensor) -> list[Tensor]:
                     and x not in seen:
                 seen.add(x)
                 stack.append(x)
-    found.sort(key=_first, reverse=True)
+    found.sort(key=lambda pair: pair[0], reverse=True)
     return [t for _, t in found] + leaves
-
-
-def _first(pair: tuple[int, Tensor]) -> int:
-    return pair[0]
 
 
 def _seed(root: Tensor, gradient: Any, create_graph: bool) -> Any:
@@ -91,61 +89,72 @@ def backward(root: Tensor, gradient: Any = None, create_graph: bool = False) -> 
 
     Leaves accumulate across calls; intermediate tensors are given this call's gradient.
     """
-    order = _order(root)
-    grads = _propagate(root, _seed(root, gradient, create_graph), order, create_graph)
-    for node in order:
-        g = grads.get(node)
-        if type(g) is not np.ndarray and g is not None and not isinstance(g, Tensor):
-            g = np.asarray(g)  # numpy hands back scalars for 0-d results; .grad is an array
-        if node._node is not None:
-            node.grad = g  # intermediates are recomputed, never accumulated
-        elif g is not None:
-            _accumulate_leaf(node, g)
+    _check_root(root)
+    seed = _seed(root, gradient, create_graph)
+    if root._node is None:
+        _accumulate_leaf(root, seed)
+        return
+    grads, leaves = _propagate(root, seed, create_graph, write=True)
+    for leaf in leaves:
+        _accumulate_leaf(leaf, _as_array(grads[leaf]))
 
 
 def gradients(root: Tensor, targets: list[Tensor], create_graph: bool = False) -> list[Any]:
     """d root / d target for each target, writing no ``.grad`` anywhere (used by ``grad``)."""
-    order = _order(root)
-    grads = _propagate(root, _seed(root, None, create_graph), order, create_graph)
-    found = [grads.get(t) for t in targets]
-    return [g if g is None or isinstance(g, (np.ndarray, Tensor)) else np.asarray(g)
-            for g in found]
+    _check_root(root)
+    seed = _seed(root, None, create_graph)
+    if root._node is None:
+        return [seed if t is root else None for t in targets]
+    grads, _ = _propagate(root, seed, create_graph, write=False)
+    return [None if grads.get(t) is None else _as_array(grads[t]) for t in targets]
 
 
-def _order(root: Tensor) -> list[Tensor]:
+def _check_root(root: Tensor) -> None:
     if not root.requires_grad:
         raise RuntimeError(
             "backward() on a tensor that does not require grad: none of the tensors it was "
             "computed from has requires_grad=True (or it was computed under no_grad() or "
             "from .detach()). Create the parameters with Tensor(..., requires_grad=True).")
-    return topological_order(root)
 
 
-def _propagate(root: Tensor, seed: Any, order: list[Tensor], create_graph: bool
-               ) -> dict[Tensor, Any]:
-    """The chain rule over ``order``: {tensor: d root / d tensor} (keys hash by identity)."""
-    grads: dict[Tensor, Any] = {root: seed}
+def _as_array(g: Any) -> Any:
+    # numpy hands back scalars for 0-d results; .grad is always an array (or a Tensor).
+    return g if type(g) is np.ndarray or isinstance(g, (np.ndarray, Tensor)) else np.asarray(g)
+
+
+def _propagate(root: Tensor, seed: Any, create_graph: bool, write: bool
+               ) -> tuple[dict[Tensor, Any], list[Tensor]]:
+    """The chain rule from ``root``: returns {tensor: d root / d tensor} and the leaves."""
     if create_graph:
         with enable_grad():
-            _run(order, grads, TENSOR, True)
-    else:
-        _run(order, grads, NUMPY, False)
-    return grads
+            return _run(root, seed, TENSOR, True, write)
+    return _run(root, seed, NUMPY, False, write)
 
 
-def _run(order: list[Tensor], grads: dict[Tensor, Any], xp: Any, create_graph: bool) -> None:
+def _run(root: Tensor, seed: Any, xp: Any, create_graph: bool, write: bool
+         ) -> tuple[dict[Tensor, Any], list[Tensor]]:
+    """One pass, newest tensor first. Inputs are always created before their outputs, so
+    when the tensor with the highest creation number is taken from the heap, every tensor
+    that consumed it has already sent its contribution: its gradient is complete. No
+    separate topological sort, no recursion, and a tensor enters the heap once, when it
+    first receives a gradient."""
     check = counts.anomaly and state.anomaly
+    grads: dict[Tensor, Any] = {root: seed}  # tensors hash by identity, in C
     get = grads.get
-    for node in order:
-        g = get(node)
-        if g is None or node._node is None:
-            continue
-        op, inputs, vals, kw, _ = node._node
+    leaves: list[Tensor] = []
+    heap: list[tuple[int, Tensor]] = []
+    node: Tensor | None = root
+    while node is not None:
+        g = grads.pop(node) if write else grads[node]
+        if write:
+            node.grad = g if type(g) is np.ndarray else _as_array(g)
+        op, inputs, vals, kw, _ = node._node  # type: ignore[misc]
         if create_graph:
             vals = inputs
             out: Any = node
         else:
             out = node.data
+        new: Tensor | None = None  # the first input that got its first gradient just now
         for x, vjp in zip(inputs, op.vjps):
             # Only parents that need a gradient get one: no dX for the data matrix.
             if not ((type(x) is Tensor or isinstance(x, Tensor)) and x.requires_grad):
@@ -156,7 +165,27 @@ def _run(order: list[Tensor], grads: dict[Tensor, Any], xp: Any, create_graph: b
             if check:
                 anomaly.check_backward(node, op, vjp, r)
             prev = get(x)
-            grads[x] = r if prev is None else prev + r
+            if prev is not None:
+                grads[x] = prev + r
+                continue
+            grads[x] = r
+            nd = x._node
+            if nd is None:
+                leaves.append(x)
+            elif new is None:
+                new = x
+            else:
+                heappush(heap, (-nd[4], x))
+        # Next: the newest pending tensor. Along a chain that is the input just reached, so
+        # the heap is skipped entirely.
+        if new is not None:
+            if heap and heap[0][0] < -new._node[4]:  # type: ignore[index]
+                node = heappushpop(heap, (-new._node[4], new))[1]  # type: ignore[index]
+            else:
+                node = new
+        else:
+            node = heappop(heap)[1] if heap else None
+    return grads, leaves
 
 
 def _accumulate_leaf(x: Tensor, r: Any) -> None:

@@ -21,6 +21,9 @@ from .shapes import normalize_axes, normalize_index, warn_rank_one
 __all__ = ["Tensor", "apply"]
 
 _new = object.__new__
+# Operand types that need no checking (a float ndarray constant is common in training loops).
+_PLAIN = frozenset({float, int})
+_FLOATS = frozenset({np.dtype(np.float32), np.dtype(np.float64)})
 # Creation order of recorded nodes: a tensor's inputs always come before it, so sorting by it
 # is a topological order (and a chain arrives already sorted).
 _next_seq = itertools.count().__next__
@@ -272,13 +275,15 @@ def _binary(op: Op, a: Any, b: Any) -> Tensor:
     if type(a) is Tensor or isinstance(a, Tensor):
         ad, need = a.data, a.requires_grad
     else:
-        a = ad = a if type(a) is float or type(a) is int else check_operand(a, op.name)
+        a = ad = a if type(a) in _PLAIN or (type(a) is np.ndarray and a.dtype in _FLOATS) \
+            else check_operand(a, op.name)
         need = False
     if type(b) is Tensor or isinstance(b, Tensor):
         bd = b.data
         need = need or b.requires_grad
     else:
-        b = bd = b if type(b) is float or type(b) is int else check_operand(b, op.name)
+        b = bd = b if type(b) in _PLAIN or (type(b) is np.ndarray and b.dtype in _FLOATS) \
+            else check_operand(b, op.name)
     try:
         out = op.forward(ad, bd)
     except ValueError:

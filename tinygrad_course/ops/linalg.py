@@ -28,15 +28,15 @@ def _as_matrices(xp: Any, g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:
 
 
 def _matmul_vjp_a(xp: Any, g: Any, out: Any, a: Any, b: Any) -> Any:
-    if len(a.shape) == 2 and len(b.shape) == 2:  # the course's case: dA_prev = Wᵀ·dZ's twin
-        return xp.matmul(g, _swap(xp, b))
+    if len(a.shape) == 2 and len(b.shape) == 2:  # the course's case, dW = dZ·A_prevᵀ
+        return g @ b.T
     G, A, B = _as_matrices(xp, g, a, b)
     return xp.reshape(xp.unbroadcast(xp.matmul(G, _swap(xp, B)), A.shape), a.shape)
 
 
 def _matmul_vjp_b(xp: Any, g: Any, out: Any, a: Any, b: Any) -> Any:
-    if len(a.shape) == 2 and len(b.shape) == 2:
-        return xp.matmul(_swap(xp, a), g)
+    if len(a.shape) == 2 and len(b.shape) == 2:  # dA_prev = Wᵀ·dZ
+        return a.T @ g
     G, A, B = _as_matrices(xp, g, a, b)
     return xp.reshape(xp.unbroadcast(xp.matmul(_swap(xp, A), G), B.shape), b.shape)
 

@@ -86,7 +86,7 @@ def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1)
     if axes:
-        g = g.sum(axis=axes, keepdims=True)
+        g = np.add.reduce(g, axis=axes, keepdims=True)  # the C reduction, no Python wrapper
     return g.reshape(shape)
 
 
@@ -116,8 +116,10 @@ NUMPY = SimpleNamespace(
     const=_const,
     exp=np.exp,
     log=np.log,
-    reshape=np.reshape,
-    transpose=np.transpose,
+    # Methods rather than np.reshape/np.transpose: those are Python wrappers, and this is the
+    # hot path of every backward.
+    reshape=lambda x, shape: x.reshape(shape),
+    transpose=lambda x, axes: x.transpose(axes),
     broadcast_to=np.broadcast_to,
     unbroadcast=unbroadcast,
     scatter=_scatter,
