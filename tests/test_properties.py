@@ -39,7 +39,7 @@ from tinygrad_course import (
 )
 from tinygrad_course.autograd import gradients, topological_order
 from tinygrad_course.ops import movement as M
-from tinygrad_course.tensor import apply
+from tinygrad_course.record import apply
 from tinygrad_course.testing import (
     arrays,
     axes,

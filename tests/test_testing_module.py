@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tinygrad_course import ShapeWarning, Tensor, strict_shapes
 from tinygrad_course.ops import Op
-from tinygrad_course.tensor import apply
+from tinygrad_course.record import apply
 from tinygrad_course.testing import (
     FLOAT_DTYPES,
     arrays,

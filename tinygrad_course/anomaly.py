@@ -25,8 +25,9 @@ def detect_anomaly() -> Iterator[None]:
     The error names the op, its input shapes and the line of your code that created it.
 
     >>> from tinygrad_course import Tensor, detect_anomaly, AnomalyError
+    >>> import numpy as np
     >>> a = Tensor([1.0, 0.0], requires_grad=True)
-    >>> with detect_anomaly():
+    >>> with detect_anomaly(), np.errstate(divide="ignore"):
     ...     try:
     ...         cost = -a.log().sum()
     ...     except AnomalyError as e:

@@ -13,7 +13,8 @@ from .mode import counts, enable_grad, state
 from .ops import movement as M
 from .ops.linalg import MATMUL
 from .ops.registry import NUMPY
-from .tensor import Tensor, _binary, apply
+from .record import _binary, apply
+from .tensor import Tensor
 
 __all__ = ["backward", "gradients", "topological_order"]
 

@@ -10,8 +10,9 @@ import numpy as np
 from .errors import ShapeError
 from .ops import elementwise as E
 from .ops import movement as M
+from .record import _binary, apply
 from .shapes import normalize_axes
-from .tensor import Tensor, _binary, apply
+from .tensor import Tensor
 
 __all__ = ["concatenate", "stack", "maximum", "minimum", "where", "softmax", "log_softmax",
            "logsumexp"]

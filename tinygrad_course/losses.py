@@ -14,7 +14,8 @@ import numpy as np
 from .errors import ShapeError
 from .functional import log_softmax
 from .ops.loss import BINARY_CROSS_ENTROPY
-from .tensor import Tensor, apply
+from .record import apply
+from .tensor import Tensor
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "mse",
            "softmax_cross_entropy", "binary_cross_entropy_for"]

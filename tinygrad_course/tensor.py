@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import numpy as np
 
-from . import anomaly
-from .dtypes import check_operand, to_array
-from .errors import ShapeError, broadcast_error, matmul_error
-from .mode import counts, state
+from .dtypes import to_array
+from .errors import ShapeError
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
 from .ops import reduce as R
 from .ops.registry import Op
-from .shapes import normalize_axes, normalize_index, warn_rank_one
+from .shapes import normalize_axes, normalize_index
 
-__all__ = ["Tensor", "apply"]
+__all__ = ["Tensor"]
 
 _new = object.__new__
-# Operand types that need no checking (a float ndarray constant is common in training loops).
-_PLAIN = frozenset({float, int})
-_FLOATS = frozenset({np.dtype(np.float32), np.dtype(np.float64)})
-# Creation order of recorded nodes: a tensor's inputs always come before it, so sorting by it
-# is a topological order (and a chain arrives already sorted).
-_next_seq = itertools.count().__next__
 
 
 class Tensor:
@@ -248,92 +239,5 @@ def _fmt(a: np.ndarray) -> str:
     return " ".join(text.split())
 
 
-# --- recording: every op goes through one of these three ---------------------------------
-# They are the hot path of the whole library (small nets are bound by per-op overhead), hence
-# the inlined object construction and the cheap ``type(x) is Tensor`` test before isinstance.
-# A recorded node is (op, inputs, input values, static kwargs, creation number).
-
-
-def _unary(op: Op, a: Tensor, kw: dict[str, Any] | None = None) -> Tensor:
-    ad = a.data
-    out = op.forward(ad, **kw) if kw else op.forward(ad)
-    if type(out) is not np.ndarray:
-        out = np.asarray(out)  # numpy returns scalars from 0-d operations
-    t = _new(Tensor)
-    t.data, t.grad, t.requires_grad, t._node, t._meta = out, None, False, None, None
-    if a.requires_grad and (not counts.no_grad or state.grad_enabled):
-        t.requires_grad = True
-        t._node = (op, (a,), (ad,), kw, _next_seq())
-    if counts.anomaly and state.anomaly:
-        anomaly.check_forward(t, op, (a,))
-    return t
-
-
-def _binary(op: Op, a: Any, b: Any) -> Tensor:
-    ad: Any
-    bd: Any
-    if type(a) is Tensor or isinstance(a, Tensor):
-        ad, need = a.data, a.requires_grad
-    else:
-        a = ad = a if type(a) in _PLAIN or (type(a) is np.ndarray and a.dtype in _FLOATS) \
-            else check_operand(a, op.name)
-        need = False
-    if type(b) is Tensor or isinstance(b, Tensor):
-        bd = b.data
-        need = need or b.requires_grad
-    else:
-        b = bd = b if type(b) in _PLAIN or (type(b) is np.ndarray and b.dtype in _FLOATS) \
-            else check_operand(b, op.name)
-    try:
-        out = op.forward(ad, bd)
-    except ValueError:
-        shapes = np.shape(ad), np.shape(bd)
-        if op is L.MATMUL:
-            raise matmul_error(*shapes, a, b) from None
-        raise broadcast_error(op.name, *shapes) from None
-    if type(out) is not np.ndarray:
-        out = np.asarray(out)
-    elif out.ndim > 1 and op.elementwise and (
-            (type(ad) is np.ndarray and ad.ndim == 1) or (type(bd) is np.ndarray and bd.ndim == 1)):
-        warn_rank_one(np.shape(ad), np.shape(bd), out.shape)
-    t = _new(Tensor)
-    t.data, t.grad, t.requires_grad, t._node, t._meta = out, None, False, None, None
-    if need and (not counts.no_grad or state.grad_enabled):
-        t.requires_grad = True
-        t._node = (op, (a, b), (ad, bd), None, _next_seq())
-    if counts.anomaly and state.anomaly:
-        anomaly.check_forward(t, op, (a, b))
-    return t
-
-
-def apply(op: Op, inputs: tuple[Any, ...], kw: dict[str, Any] | None = None) -> Tensor:
-    """Run any registered op on Tensors and constants, recording it when a gradient is needed.
-
-    >>> from tinygrad_course.ops import REGISTRY
-    >>> apply(REGISTRY["mul"], (Tensor(3.0), 2.0)).item()
-    6.0
-    """
-    need = False
-    stored = []
-    for x in inputs:
-        if isinstance(x, Tensor):
-            need = need or x.requires_grad
-        else:
-            x = check_operand(x, op.name)
-        stored.append(x)
-    vals = tuple(_raw(x) for x in stored)
-    try:
-        out = op.forward(*vals, **kw) if kw else op.forward(*vals)
-    except ValueError as e:
-        shapes = ", ".join(str(np.shape(v)) for v in vals)
-        raise ShapeError(f"{op.name}: {e} (input shapes: {shapes})") from None
-    if type(out) is not np.ndarray:
-        out = np.asarray(out)
-    t = _new(Tensor)
-    t.data, t.grad, t.requires_grad, t._node, t._meta = out, None, False, None, None
-    if need and (not counts.no_grad or state.grad_enabled):
-        t.requires_grad = True
-        t._node = (op, tuple(stored), vals, kw, _next_seq())
-    if counts.anomaly and state.anomaly:
-        anomaly.check_forward(t, op, tuple(stored))
-    return t
+# The recording functions need the class above, so they are imported last (see record.py).
+from .record import _binary, _unary, apply  # noqa: E402
