@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_course import Tensor, log_softmax
+from tinygrad_course import Tensor
+from tinygrad_course.losses import softmax_cross_entropy
 
 from .backends import available, require, skip_notes
 from .harness import Factory, Runner, Workload
@@ -101,7 +102,7 @@ def engine_factory(d: MLPData) -> Runner:
             A1 = (W1 @ X + b1).relu()
             A2 = (W2 @ A1 + b2).relu()
             Z3 = W3 @ A2 + b3
-            cost = -(Y * log_softmax(Z3, axis=0)).sum() / X.shape[1]
+            cost = softmax_cross_entropy(Z3, Y)  # the library's cost (one fused op)
             cost.backward()
             for p in ps:
                 p.data -= LR * p.grad
@@ -125,7 +126,8 @@ def torch_factory(d: MLPData) -> Runner:
             A1 = torch.relu(W1 @ X + b1)
             A2 = torch.relu(W2 @ A1 + b2)
             Z3 = W3 @ A2 + b3
-            cost = -(Y * torch.log_softmax(Z3, dim=0)).sum() / X.shape[1]
+            # torch's fused cost; its layout is (m, C), ours (C, m)
+            cost = torch.nn.functional.cross_entropy(Z3.T, Y.T)
             cost.backward()
             with torch.no_grad():
                 for p in ps:

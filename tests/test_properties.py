@@ -223,6 +223,19 @@ def _bce(data: st.DataObject) -> Built:
                                {"one_minus_y": 1 - Y.data, "scale": -1.0 / m})), [a, y]
 
 
+@case("softmax_cross_entropy", "logits-and-soft-labels")
+def _softmax_ce(data: st.DataObject) -> Built:
+    # Z (C, m) logits; Y soft labels (columns need not sum to 1, so the general rule
+    # -1/m (Y - softmax(Z) ΣY) is what gets checked, and dJ/dY too).
+    C = data.draw(st.integers(1, 4), label="C")
+    m = data.draw(st.integers(1, 4), label="m")
+    dt = data.draw(dtypes(), label="dtype")
+    z = data.draw(arrays((C, m), dt, low=-3.0, high=3.0))
+    y = data.draw(arrays((C, m), dt, low=0.0, high=1.0))
+    return (lambda Z, Y: apply(REGISTRY["softmax_cross_entropy"], (Z, Y),
+                               {"scale": -1.0 / m})), [z, y]
+
+
 # --- reductions --------------------------------------------------------------------------
 def _reduction(name: str) -> None:
     @case(name, "axes-keepdims")
@@ -486,6 +499,9 @@ SECOND_ORDER: dict[str, Builder] = {
         list(d.draw(arrays((2, 2))))),
     "softmax-logsumexp": lambda d: (lambda x: softmax(x) * logsumexp(x, axis=0),
                                     [d.draw(arrays((3, 2)))]),
+    # The fused costs: their rules must stay differentiable in both inputs.
+    "binary-cross-entropy": CASES["binary_cross_entropy"]["probabilities-and-labels"],
+    "softmax-cross-entropy": CASES["softmax_cross_entropy"]["logits-and-soft-labels"],
 }
 
 

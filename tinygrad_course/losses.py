@@ -12,8 +12,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ShapeError
-from .functional import log_softmax
-from .ops.loss import BINARY_CROSS_ENTROPY
+from .ops.loss import BINARY_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY
 from .record import apply
 from .tensor import Tensor
 
@@ -150,4 +149,4 @@ def softmax_cross_entropy(Z: Any, Y: Any) -> Tensor:
     else:
         raise ShapeError(f"softmax_cross_entropy: Y has shape {y.shape}; expected one-hot "
                          f"({C}, {m}) or class labels (1, {m}) for logits Z of shape {Z.shape}")
-    return (log_softmax(Z, axis=0) * onehot).sum() * (-1.0 / m)
+    return apply(SOFTMAX_CROSS_ENTROPY, (Z, onehot), {"scale": -1.0 / m})

@@ -18,11 +18,44 @@ def _bce(a: Any, y: Any, one_minus_y: Any, scale: float) -> Any:
     return np.sum(y * np.log(a) + one_minus_y * np.log(1 - a)) * scale
 
 
+def _one_minus(y: Any, one_minus_y: Any) -> Any:
+    # The precomputed 1 - Y is exact for array labels; under create_graph a Tensor Y must
+    # stay in the graph, so 1 - Y is recomputed from it.
+    return one_minus_y if isinstance(y, np.ndarray) else 1 - y
+
+
 BINARY_CROSS_ENTROPY = defop(
     "binary_cross_entropy", "J", _bce,
     # dJ/dA = -1/m * (Y/A - (1-Y)/(1-A)), the course's dAL; dJ/dY = -1/m * log(A/(1-A))
     (lambda xp, g, out, a, y, one_minus_y, scale:
-        g * scale * (y / a - one_minus_y / (1 - a)),
+        g * scale * (y / a - _one_minus(y, one_minus_y) / (1 - a)),
      lambda xp, g, out, a, y, one_minus_y, scale:
         g * scale * (xp.log(a) - xp.log(1 - a))),
     ("-1/m·(Y/A - (1-Y)/(1-A))", "-1/m·log(A/(1-A))"))
+
+
+def _log_softmax0(z: Any) -> Any:
+    """log softmax over the classes (rows), the max taken out first so nothing overflows."""
+    shifted = z - np.max(z, axis=0, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
+
+
+def _log_softmax_xp(xp: Any, z: Any) -> Any:
+    """The same with ``xp`` functions, so it stays differentiable under create_graph."""
+    shifted = z - np.max(xp.const(z), axis=0, keepdims=True)
+    return shifted - xp.log(xp.exp(shifted).sum(axis=0, keepdims=True))
+
+
+def _softmax_ce_vjp_z(xp: Any, g: Any, out: Any, z: Any, y: Any, scale: float) -> Any:
+    # dJ/dZ = -1/m * (Y - softmax(Z) * sum_c Y): (softmax(Z) - Y) / m for one-hot labels.
+    e = xp.exp(z - np.max(xp.const(z), axis=0, keepdims=True))
+    probabilities = e / e.sum(axis=0, keepdims=True)
+    return g * scale * (y - probabilities * y.sum(axis=0, keepdims=True))
+
+
+SOFTMAX_CROSS_ENTROPY = defop(
+    "softmax_cross_entropy", "J",
+    lambda z, y, scale: np.sum(y * _log_softmax0(z)) * scale,  # J = -1/m Σ Y log softmax(Z)
+    (_softmax_ce_vjp_z,
+     lambda xp, g, out, z, y, scale: g * scale * _log_softmax_xp(xp, z)),
+    ("-1/m·(Y - softmax(Z)·ΣY)", "-1/m·log softmax(Z)"))
