@@ -24,8 +24,6 @@ from .shapes import warn_rank_one
 __all__ = ["apply"]
 
 _new = object.__new__
-# Operand types that need no checking (a float ndarray constant is common in training loops).
-_PLAIN = frozenset({float, int})
 _FLOATS = frozenset({np.dtype(np.float32), np.dtype(np.float64)})
 # Creation order of recorded nodes: a tensor's inputs always come before it, so the newest
 # pending tensor is always safe to differentiate next (see autograd._run).
@@ -48,30 +46,27 @@ def _unary(op: Op, a: Tensor, kw: dict[str, Any] | None = None) -> Tensor:
 
 
 def _binary(op: Op, a: Any, b: Any) -> Tensor:
-    ad: Any
-    bd: Any
+    # Constants are not checked before the op: numpy rejects what it cannot use, and a result
+    # that is not float32/float64 betrays the rest (complex, object, strings), so the checks
+    # cost one dtype test on the hot path and run in full only to explain an error.
     if type(a) is Tensor or isinstance(a, Tensor):
         ad, need = a.data, a.requires_grad
     else:
-        a = ad = a if type(a) in _PLAIN or (type(a) is np.ndarray and a.dtype in _FLOATS) \
-            else check_operand(a, op.name)
-        need = False
+        ad, need = a, False
     if type(b) is Tensor or isinstance(b, Tensor):
         bd = b.data
         need = need or b.requires_grad
     else:
-        b = bd = b if type(b) in _PLAIN or (type(b) is np.ndarray and b.dtype in _FLOATS) \
-            else check_operand(b, op.name)
+        bd = b
     try:
         out = op.forward(ad, bd)
-    except ValueError:
-        shapes = np.shape(ad), np.shape(bd)
-        if op is L.MATMUL:
-            raise matmul_error(*shapes, a, b) from None
-        raise broadcast_error(op.name, *shapes) from None
+    except (ValueError, TypeError):
+        raise _binary_error(op, a, b) from None
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    elif out.ndim > 1 and op.elementwise and (
+    if out.dtype not in _FLOATS:
+        raise _binary_error(op, a, b)
+    if out.ndim > 1 and op.elementwise and (
             (type(ad) is np.ndarray and ad.ndim == 1) or (type(bd) is np.ndarray and bd.ndim == 1)):
         warn_rank_one(np.shape(ad), np.shape(bd), out.shape)
     t = _new(Tensor)
@@ -82,6 +77,20 @@ def _binary(op: Op, a: Any, b: Any) -> Tensor:
     if counts.anomaly and state.anomaly:
         anomaly.check_forward(t, op, (a, b))
     return t
+
+
+def _binary_error(op: Op, a: Any, b: Any) -> Exception:
+    """Why ``op(a, b)`` failed: a bad operand (TypeError) or shapes that do not fit."""
+    vals = []
+    for x in (a, b):
+        vals.append(x.data if isinstance(x, Tensor) else check_operand(x, op.name))
+    shapes = np.shape(vals[0]), np.shape(vals[1])
+    if op is L.MATMUL:
+        return matmul_error(*shapes, a, b)
+    if np.result_type(*vals).kind != "f":  # e.g. a matmul of two constant int arrays
+        return TypeError(f"{op.name}: operands of dtypes {np.result_type(*vals)} give no "
+                         "float32/float64 result")
+    return broadcast_error(op.name, *shapes)
 
 
 def apply(op: Op, inputs: tuple[Any, ...], kw: dict[str, Any] | None = None) -> Tensor:
