@@ -21,8 +21,13 @@ extras=$([ "$mode" = demo ] && echo "data,plot" || echo "dev")
 stamp=".venv/.installed-$mode-$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "==> installing tinygrad-course[$extras] into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[$extras]"
+  # Quiet unless it fails: build backends print notices that are not ours to act on.
+  if ! { .venv/bin/python -m pip install -q --upgrade pip \
+         && .venv/bin/python -m pip install -q -e ".[$extras]"; } >.venv/install.log 2>&1; then
+    cat .venv/install.log >&2
+    echo "installing tinygrad-course[$extras] failed (log above, also in .venv/install.log)" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
 
