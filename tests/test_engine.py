@@ -192,6 +192,9 @@ def test_indexing_accumulates_repeated_indices() -> None:
     m = Tensor(np.ones((3, 4)), requires_grad=True)
     m[1:, ::2].sum().backward()
     assert m.grad.sum() == 4.0
+    assert x[Tensor([4, 1])].data.tolist() == [4.0, 1.0]  # a Tensor of whole numbers indexes
+    with pytest.raises(TypeError, match="integers"):
+        x[Tensor([0.5])]
 
 
 def test_module_level_functions() -> None:

@@ -39,7 +39,9 @@ def normalize_index(index: Any, shape: tuple[int, ...]) -> Any:
     fixed = []
     for p in parts:
         if hasattr(p, "data") and isinstance(p.data, np.ndarray):
-            p = p.data
+            p = p.data  # a Tensor of indices: Tensors hold floats, so whole numbers are ints
+            if p.dtype.kind == "f" and np.all(p == np.round(p)):
+                p = p.astype(np.intp)
         if isinstance(p, list):
             p = np.asarray(p)
         if isinstance(p, np.ndarray) and p.dtype.kind not in "biu":
