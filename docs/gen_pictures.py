@@ -13,22 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_course import Tensor, draw_graph, save_backward_steps
+from tinygrad_course import Tensor, draw_graph, save_backward_steps, seed_graph
 from tinygrad_course.viz import render
 
 IMG = Path(__file__).resolve().parent / "img"
 
 
 def seed_example() -> Tensor:
-    a = Tensor(2.0, requires_grad=True, name="a")
-    b = Tensor(1.0, requires_grad=True, name="b")
-    c = a + b
-    c.name = "c"
-    d = b + 1
-    d.name = "d"
-    e = c * d
-    e.name = "e"
-    return e
+    return seed_graph()["e"]
 
 
 def logistic_regression() -> Tensor:

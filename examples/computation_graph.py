@@ -10,21 +10,8 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from tinygrad_course import Tensor, draw_graph, save_backward_steps
+from tinygrad_course import draw_graph, save_backward_steps, seed_graph
 from tinygrad_course.viz import chain_rule, dot_available, render
-
-
-def seed_graph() -> dict[str, Tensor]:
-    """c = a + b, d = b + 1, e = c * d, every tensor named as in the course's figure."""
-    a = Tensor(2.0, requires_grad=True, name="a")
-    b = Tensor(1.0, requires_grad=True, name="b")
-    c = a + b
-    c.name = "c"
-    d = b + 1
-    d.name = "d"
-    e = c * d
-    e.name = "e"
-    return {"a": a, "b": b, "c": c, "d": d, "e": e}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

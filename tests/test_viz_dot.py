@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from tinygrad_course import Tensor, draw_graph
+from tinygrad_course import Tensor, draw_graph, seed_graph
 from tinygrad_course.scope import mark_call
 from tinygrad_course.viz import chain_rule, tensor_html
 from tinygrad_course.viz.walk import GraphWalk, count_upto
@@ -19,17 +19,7 @@ EDGE = re.compile(r"^\t(\w+) -> (\w+)(?: \[(.*)\])?$", re.M)
 
 def seed(backward: bool = True) -> dict[str, Tensor]:
     """The course's first graph, every tensor named: c = a+b, d = b+1, e = c*d."""
-    a = Tensor(2.0, requires_grad=True, name="a")
-    b = Tensor(1.0, requires_grad=True, name="b")
-    c = a + b
-    c.name = "c"
-    d = b + 1
-    d.name = "d"
-    e = c * d
-    e.name = "e"
-    if backward:
-        e.backward()
-    return {"a": a, "b": b, "c": c, "d": d, "e": e}
+    return seed_graph(backward=backward)
 
 
 class Dot:

@@ -11,7 +11,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from tinygrad_course import Tensor, draw_graph
+from tinygrad_course import Tensor, draw_graph, seed_graph
 from tinygrad_course.scope import mark_call
 from tinygrad_course.viz import GraphvizMissing, render
 
@@ -21,16 +21,7 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
 
 
 def seed() -> Tensor:
-    a = Tensor(2.0, requires_grad=True, name="a")
-    b = Tensor(1.0, requires_grad=True, name="b")
-    c = a + b
-    c.name = "c"
-    d = b + 1
-    d.name = "d"
-    e = c * d
-    e.name = "e"
-    e.backward()
-    return e
+    return seed_graph(backward=True)["e"]
 
 
 def layered_net() -> Tensor:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tinygrad_course import Tensor, save_backward_steps
+from tinygrad_course import Tensor, save_backward_steps, seed_graph
 from tinygrad_course.viz.chain import ChainContext
 from tinygrad_course.viz.steps import backward_frames
 from tinygrad_course.viz.walk import GraphWalk
@@ -23,15 +23,7 @@ ENGINES = [pytest.param("dot", marks=pytest.mark.skipif(not HAS_DOT, reason="no 
 
 
 def seed() -> dict[str, Tensor]:
-    a = Tensor(2.0, requires_grad=True, name="a")
-    b = Tensor(1.0, requires_grad=True, name="b")
-    c = a + b
-    c.name = "c"
-    d = b + 1
-    d.name = "d"
-    e = c * d
-    e.name = "e"
-    return {"a": a, "b": b, "c": c, "d": d, "e": e}
+    return seed_graph()
 
 
 def test_frames_fill_gradients_from_the_root_back() -> None:

@@ -6,6 +6,7 @@ from .errors import AnomalyError, ShapeError, ShapeWarning
 from .functional import concatenate, log_softmax, logsumexp, maximum, minimum, softmax, stack, where
 from .grad import grad, value_and_grad
 from .gradcheck import GradcheckResult, gradcheck
+from .graphs import seed_graph
 from .mode import enable_grad, is_grad_enabled, no_grad, strict_shapes
 from .ops import REGISTRY
 from .tensor import Tensor
@@ -33,6 +34,7 @@ __all__ = [
     "minimum",
     "no_grad",
     "save_backward_steps",
+    "seed_graph",
     "softmax",
     "stack",
     "strict_shapes",

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..graphs import seed_graph
 from ..tensor import Tensor
 
-__all__ = ["register", "run", "seed_graph"]
+__all__ = ["register", "run"]
 
 
 def register(sub: Any) -> None:
@@ -27,20 +28,6 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def seed_graph() -> tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
-    """The course's ``c = a + b, d = b + 1, e = c * d`` at a=2, b=1, after backward."""
-    a = Tensor(2.0, requires_grad=True, name="a")
-    b = Tensor(1.0, requires_grad=True, name="b")
-    c = a + b
-    c.name = "c"
-    d = b + 1
-    d.name = "d"
-    e = c * d
-    e.name = "e"
-    e.backward()
-    return a, b, c, d, e
-
-
 def run(args: argparse.Namespace) -> int:
     if args.iterations < 1:
         print(f"tinygrad-course demo: error: --iterations must be positive, got "
@@ -49,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    a, b, c, d, e = seed_graph()
+    a, b, c, d, e = seed_graph(backward=True).values()
     print("1. The course's computation graph: c = a + b, d = b + 1, e = c * d")
     print(f"   forward:  a = 2, b = 1 -> c = {c.item():g}, d = {d.item():g}, e = {e.item():g}")
     print(f"   backward: de/dc = {c.grad.item():g}, de/dd = {d.grad.item():g}, "
