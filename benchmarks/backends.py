@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
-__all__ = ["TORCH_HINT", "available", "clock", "clock_name", "fresh_heap", "limit_threads",
-           "optional", "require", "skip_notes", "thread_info"]
+__all__ = ["TORCH_HINT", "available", "clock", "clock_name", "fresh_heap", "installed_impls",
+           "limit_threads", "optional", "require", "skip_notes", "thread_info"]
 
 TORCH_HINT = ".venv/bin/pip install torch==2.13.0  (the CPU wheel; see benchmarks/README.md)"
 AUTOGRAD_HINT = ".venv/bin/pip install autograd"
@@ -67,6 +67,13 @@ def available(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
         return False
+
+
+def installed_impls(**impls: Any) -> dict[str, Any]:
+    """The implementations whose library is importable: engine and numpy always, torch and
+    autograd (HIPS) only when installed. Keyword names are the library names."""
+    return {name: f for name, f in impls.items()
+            if name in ("engine", "numpy") or available(name)}
 
 
 def skip_notes() -> tuple[str, ...]:

@@ -16,7 +16,7 @@ import numpy as np
 from tinygrad_course import Tensor
 from tinygrad_course.losses import binary_cross_entropy
 
-from .backends import available, require, skip_notes
+from .backends import installed_impls, require, skip_notes
 from .harness import Factory, Runner, Workload
 
 __all__ = ["W1", "W2", "W3", "make_net_data"]
@@ -225,12 +225,8 @@ def autograd_factory(d: NetData) -> Runner:
 
 
 def _impls() -> dict[str, Factory]:
-    impls: dict[str, Factory] = {"engine": engine_factory, "numpy": numpy_factory}
-    if available("torch"):
-        impls["torch"] = torch_factory
-    if available("autograd"):
-        impls["autograd"] = autograd_factory
-    return impls
+    return installed_impls(engine=engine_factory, numpy=numpy_factory, torch=torch_factory,
+                           autograd=autograd_factory)
 
 
 def _workload(key: str, title: str, target: float) -> Workload:

@@ -15,7 +15,7 @@ import numpy as np
 from tinygrad_course import Tensor
 from tinygrad_course.losses import softmax_cross_entropy
 
-from .backends import available, require, skip_notes
+from .backends import installed_impls, require, skip_notes
 from .harness import Factory, Runner, Workload
 
 __all__ = ["W4", "make_mlp_data"]
@@ -166,12 +166,8 @@ def autograd_factory(d: MLPData) -> Runner:
 
 
 def _impls() -> dict[str, Factory]:
-    impls: dict[str, Factory] = {"engine": engine_factory, "numpy": numpy_factory}
-    if available("torch"):
-        impls["torch"] = torch_factory
-    if available("autograd"):
-        impls["autograd"] = autograd_factory
-    return impls
+    return installed_impls(engine=engine_factory, numpy=numpy_factory, torch=torch_factory,
+                           autograd=autograd_factory)
 
 
 W4 = Workload("W4", "MLP 784-256-128-10 softmax CE, float32, batch 64", make_mlp_data, _impls(),

@@ -38,23 +38,28 @@ counts = _Counts()
 _lock = threading.Lock()
 
 
-def _set_grad_enabled(enabled: bool) -> bool:
-    """Set this thread's flag, keep ``counts`` in step, return the previous value."""
-    previous = state.grad_enabled
+def _set(flag: str, enabled: bool) -> bool:
+    """Set this thread's ``flag`` and keep ``counts`` (threads with the flag in its non-default
+    state) in step; return the previous value."""
+    previous = getattr(state, flag)
     if previous != enabled:
+        counter, default = _COUNTED[flag]
         with _lock:
-            counts.no_grad += 1 if previous else -1
-        state.grad_enabled = enabled
-    return previous
+            setattr(counts, counter, getattr(counts, counter) + (1 if previous == default else -1))
+        setattr(state, flag, enabled)
+    return bool(previous)
+
+
+# flag on ``state`` -> (its counter on ``counts``, its default value)
+_COUNTED = {"grad_enabled": ("no_grad", True), "anomaly": ("anomaly", False)}
+
+
+def _set_grad_enabled(enabled: bool) -> bool:
+    return _set("grad_enabled", enabled)
 
 
 def _set_anomaly(enabled: bool) -> bool:
-    previous = state.anomaly
-    if previous != enabled:
-        with _lock:
-            counts.anomaly += 1 if enabled else -1
-        state.anomaly = enabled
-    return previous
+    return _set("anomaly", enabled)
 
 
 class _GradMode(contextlib.ContextDecorator):

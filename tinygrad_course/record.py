@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import anomaly
-from .dtypes import check_operand
+from .dtypes import SUPPORTED_DTYPES, check_operand
 from .errors import ShapeError, broadcast_error, matmul_error
 from .mode import counts, state
 from .ops import linalg as L
@@ -24,7 +24,7 @@ from .shapes import warn_rank_one
 __all__ = ["apply"]
 
 _new = object.__new__
-_FLOATS = frozenset({np.dtype(np.float32), np.dtype(np.float64)})
+_FLOATS = frozenset(SUPPORTED_DTYPES)
 # Creation order of recorded nodes: a tensor's inputs always come before it, so the newest
 # pending tensor is always safe to differentiate next (see autograd._run).
 _next_seq = itertools.count().__next__

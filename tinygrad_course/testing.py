@@ -28,14 +28,12 @@ except ImportError as e:  # hypothesis is an optional dependency: say how to get
         "tinygrad_course.testing needs hypothesis, which is part of the optional 'test' extra: "
         "pip install tinygrad-course[test]") from e
 
+from .dtypes import SUPPORTED_DTYPES as FLOAT_DTYPES  # the dtypes a Tensor may hold
 from .gradcheck import GradcheckResult, gradcheck
 from .tensor import Tensor
 
 __all__ = ["FLOAT_DTYPES", "dtypes", "shapes", "arrays", "tensors", "broadcastable_shapes",
            "matmul_shapes", "axes", "keepdims", "assert_gradcheck", "check_gradients"]
-
-FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-"""The dtypes a Tensor may hold."""
 
 Shape = tuple[int, ...]
 
@@ -270,9 +268,8 @@ def assert_gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-7,
     """:func:`~tinygrad_course.gradcheck` ``f`` at ``inputs``; raise ``AssertionError`` with the
     per-input relative differences and shapes when it fails. Use inside your own ``@given``.
 
-    The defaults are the course's check (``eps`` 1e-7, difference < 1e-7). Where a gradient is
-    tiny next to the value of ``f`` (``tanh`` near ±3), rounding in the differences dominates:
-    ``eps=1e-6`` keeps it well below the tolerance.
+    Defaults are the course's check (``eps`` 1e-7, difference < 1e-7); where a gradient is tiny
+    next to ``f`` (``tanh`` near ±3), rounding dominates and ``eps=1e-6`` helps.
 
     >>> assert_gradcheck(lambda x: (x * x).sum(), np.array([1.0, 2.0])).passed
     True
