@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Accuracy: {100 * model.accuracy(X, Y):.2f} % (the course prints 90 %)")
 
     try:
-        from tinygrad_course.plots import plot_costs, plot_decision_boundary
+        from tinygrad_course.viz.plots import plot_costs, plot_decision_boundary
     except ImportError as e:  # pragma: no cover - only without matplotlib
         print(f"no pictures: {e}")
         return 0

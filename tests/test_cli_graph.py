@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tinygrad_course.cli import main
-from tinygrad_course.viz import expr
+from tinygrad_course.cli import expr, main
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
                                reason="Graphviz's `dot` is not installed (apt-get install "

@@ -74,7 +74,7 @@ def test_broadcast_gradients_reduce_to_parent_shape() -> None:
 
 
 def test_no_gradient_work_for_inputs_that_need_none() -> None:
-    from tinygrad_course.ops import linalg
+    from tinygrad_course.engine.ops import linalg
     calls: list[int] = []
     vjp_a, vjp_b = linalg.MATMUL.vjps
     spies = (lambda *a: calls.append(0) or vjp_a(*a), lambda *a: calls.append(1) or vjp_b(*a))

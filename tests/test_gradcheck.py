@@ -14,8 +14,8 @@ from tinygrad_course import (
     no_grad,
     softmax,
 )
-from tinygrad_course.ops import Op
-from tinygrad_course.record import apply
+from tinygrad_course.engine.ops import Op
+from tinygrad_course.engine.record import apply
 
 # sin is not a registered op: these local Ops go through `apply` and never enter REGISTRY.
 SIN_RIGHT = Op("sin", "sin", np.sin, (lambda xp, g, out, a: g * np.cos(a),), ("cos(a)",))

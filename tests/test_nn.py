@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tinygrad_course import ShapeError, Tensor, gradcheck, nn, scope
-from tinygrad_course.nn import init
+from tinygrad_course import ShapeError, Tensor, gradcheck, nn
+from tinygrad_course.nn import init, scope
 
 
 def small_net() -> nn.Sequential:

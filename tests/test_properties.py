@@ -37,9 +37,9 @@ from tinygrad_course import (
     stack,
     where,
 )
-from tinygrad_course.autograd import gradients, topological_order
-from tinygrad_course.ops import movement as M
-from tinygrad_course.record import apply
+from tinygrad_course.engine.backward import gradients, topological_order
+from tinygrad_course.engine.ops import movement as M
+from tinygrad_course.engine.record import apply
 from tinygrad_course.testing import (
     arrays,
     axes,

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 from tinygrad_course import ShapeWarning, Tensor, strict_shapes
-from tinygrad_course.ops import Op
-from tinygrad_course.record import apply
+from tinygrad_course.engine.ops import Op
+from tinygrad_course.engine.record import apply
 from tinygrad_course.testing import (
     FLOAT_DTYPES,
     arrays,

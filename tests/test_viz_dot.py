@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tinygrad_course import Tensor, draw_graph, seed_graph
-from tinygrad_course.scope import mark_call
+from tinygrad_course.nn.scope import mark_call
 from tinygrad_course.viz import chain_rule, tensor_html
 from tinygrad_course.viz.walk import GraphWalk, count_upto
 

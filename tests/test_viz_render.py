@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tinygrad_course import Tensor, draw_graph, seed_graph
-from tinygrad_course.scope import mark_call
+from tinygrad_course.nn.scope import mark_call
 from tinygrad_course.viz import GraphvizMissing, render
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,

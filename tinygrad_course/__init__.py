@@ -1,15 +1,24 @@
 """tinygrad_course: a small, fast autograd engine for the "Neural Networks and Deep Learning"
 course - a numpy Tensor that records a computation graph and backpropagates through it."""
 
-from .anomaly import detect_anomaly
+from .datasets.graphs import seed_graph
+from .engine.anomaly import detect_anomaly
+from .engine.composite import (
+    concatenate,
+    log_softmax,
+    logsumexp,
+    maximum,
+    minimum,
+    softmax,
+    stack,
+    where,
+)
+from .engine.gradcheck import GradcheckResult, gradcheck
+from .engine.mode import enable_grad, is_grad_enabled, no_grad, strict_shapes
+from .engine.ops import REGISTRY
+from .engine.tensor import Tensor
+from .engine.transforms import grad, value_and_grad
 from .errors import AnomalyError, ShapeError, ShapeWarning
-from .functional import concatenate, log_softmax, logsumexp, maximum, minimum, softmax, stack, where
-from .grad import grad, value_and_grad
-from .gradcheck import GradcheckResult, gradcheck
-from .graphs import seed_graph
-from .mode import enable_grad, is_grad_enabled, no_grad, strict_shapes
-from .ops import REGISTRY
-from .tensor import Tensor
 from .viz import draw_graph, save_backward_steps
 
 __version__ = "0.1.0"

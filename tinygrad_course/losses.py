@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from .engine.ops.loss import BINARY_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY
+from .engine.record import apply
+from .engine.tensor import Tensor
 from .errors import ShapeError
-from .ops.loss import BINARY_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY
-from .record import apply
-from .tensor import Tensor
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "mse",
            "softmax_cross_entropy", "binary_cross_entropy_for"]

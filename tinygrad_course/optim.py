@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor
+from .engine.tensor import Tensor
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam", "make_optimizer"]
 

@@ -28,9 +28,9 @@ except ImportError as e:  # hypothesis is an optional dependency: say how to get
         "tinygrad_course.testing needs hypothesis, which is part of the optional 'test' extra: "
         "pip install tinygrad-course[test]") from e
 
-from .dtypes import SUPPORTED_DTYPES as FLOAT_DTYPES  # the dtypes a Tensor may hold
-from .gradcheck import GradcheckResult, gradcheck
-from .tensor import Tensor
+from .engine.dtypes import SUPPORTED_DTYPES as FLOAT_DTYPES  # the dtypes a Tensor may hold
+from .engine.gradcheck import GradcheckResult, gradcheck
+from .engine.tensor import Tensor
 
 __all__ = ["FLOAT_DTYPES", "dtypes", "shapes", "arrays", "tensors", "broadcastable_shapes",
            "matmul_shapes", "axes", "keepdims", "assert_gradcheck", "check_gradients"]

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..graphs import seed_graph
-from ..tensor import Tensor
+from ..datasets.graphs import seed_graph
+from ..engine.tensor import Tensor
 
 __all__ = ["register", "run"]
 
@@ -83,7 +83,7 @@ def _draw(root: Tensor, stem: Path, highlight: str | None = None) -> str:
 
 def _plots(model: Any, history: Any, X: Any, Y: Any, out: Path) -> None:
     try:
-        from ..plots import plot_costs, plot_decision_boundary
+        from ..viz.plots import plot_costs, plot_decision_boundary
         cost = plot_costs(history.costs, out / "cost.png", learning_rate=1.2)
         boundary = plot_decision_boundary(model, X, Y, out / "decision_boundary.png",
                                           title="Decision boundary for hidden layer size 4")

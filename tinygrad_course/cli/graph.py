@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
 from ..viz.draw import draw_graph
-from ..viz.expr import FUNCTIONS, ExprError, evaluate, parse, parse_bindings
 from ..viz.labels import fmt_number
 from ..viz.render import GraphvizMissing, format_for, render
 from ..viz.steps import save_backward_steps
+from .expr import FUNCTIONS, ExprError, evaluate, parse, parse_bindings
 
 __all__ = ["register", "run"]
 

@@ -146,7 +146,7 @@ def _describe(model: Any) -> str:
 
 def _plots(args: argparse.Namespace, model: Any, history: Any, X: np.ndarray,
            Y: np.ndarray) -> None:
-    from ..plots import plot_costs, plot_decision_boundary
+    from ..viz.plots import plot_costs, plot_decision_boundary
     out = Path(args.plot)
     try:
         path = plot_costs(history.costs, out / "cost.png", learning_rate=history.learning_rate)

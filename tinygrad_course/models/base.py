@@ -9,14 +9,14 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.mode import no_grad
+from ..engine.tensor import Tensor
 from ..errors import ShapeError
 from ..losses import binary_cross_entropy, binary_cross_entropy_for
-from ..mode import no_grad
 from ..nn.layers import Linear, Sequential, linears
 from ..nn.module import Module
 from ..optim import Optimizer, make_optimizer
 from ..progress import ProgressBar
-from ..tensor import Tensor
 
 __all__ = ["Model", "History", "check_data"]
 
@@ -41,7 +41,7 @@ class History:
 
     def plot(self, path: str | Path) -> Path:
         """Save the cost curve as a PNG (needs the ``plot`` extra: matplotlib)."""
-        from ..plots import plot_costs
+        from ..viz.plots import plot_costs
         return plot_costs(self.costs, path, learning_rate=self.learning_rate)
 
     def __repr__(self) -> str:

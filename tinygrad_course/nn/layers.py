@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..dtypes import SUPPORTED_DTYPES
-from ..tensor import Tensor
+from ..engine.dtypes import SUPPORTED_DTYPES
+from ..engine.tensor import Tensor
 from . import init as _init
 from .module import Module
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from ..scope import mark_call
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
+from .scope import mark_call
 
 __all__ = ["Module"]
 

@@ -7,7 +7,7 @@ makes a self-contained HTML page that steps through backprop one tensor at a tim
 
 from __future__ import annotations
 
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
 from .chain import ChainRule, chain_rule
 from .draw import draw_graph
 from .jupyter import tensor_html

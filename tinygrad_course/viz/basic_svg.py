@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
 from .draw import FILL, PATH_COLOR, Drawing, kind_of
 from .labels import input_name, tensor_lines
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import gradients
-from ..tensor import Tensor
+from ..engine.backward import gradients
+from ..engine.tensor import Tensor
 from .labels import fmt_number, local_derivative
 from .walk import GraphWalk
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import scope
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
+from ..nn import scope
 from .labels import shape_text
 from .walk import GraphWalk
 

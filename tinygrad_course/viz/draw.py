@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
 from .chain import ChainContext, ChainRule
 from .clusters import Cluster, find_clusters
 from .labels import edge_label, esc, input_name, shape_text, tensor_label

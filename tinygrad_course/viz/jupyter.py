@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
 from .render import GraphvizMissing, dot_available, render_source
 from .walk import count_upto
 

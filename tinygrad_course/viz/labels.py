@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..ops.registry import NUMPY, unbroadcast
-from ..tensor import Tensor
+from ..engine.ops.registry import NUMPY, unbroadcast
+from ..engine.tensor import Tensor
 
 __all__ = ["SMALL", "edge_label", "esc", "fmt_number", "input_name", "local_derivative",
            "shape_text", "tensor_label", "tensor_lines", "value_lines"]

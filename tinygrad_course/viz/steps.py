@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
 from .chain import ChainContext
 from .draw import Drawing
 from .labels import fmt_number

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import deque
 from functools import cached_property
 
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
 
 __all__ = ["GraphWalk", "count_upto"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .tensor import Tensor
+from ..engine.tensor import Tensor
 
 __all__ = ["seed_graph"]
 

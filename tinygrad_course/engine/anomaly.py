@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import AnomalyError
+from ..errors import AnomalyError
 from .mode import _set_anomaly
 
 __all__ = ["detect_anomaly"]

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
 
 __all__ = ["ExprError", "FUNCTIONS", "Program", "evaluate", "parse", "parse_bindings"]
 
@@ -102,7 +102,7 @@ def parse(source: str) -> Program:
     >>> parse("__import__('os')")
     Traceback (most recent call last):
     ...
-    tinygrad_course.viz.expr.ExprError: refused call: `__import__('os')` (allowed: numbers, \
+    tinygrad_course.cli.expr.ExprError: refused call: `__import__('os')` (allowed: numbers, \
 names, + - * / **, unary minus and the functions exp, log, sqrt, abs, tanh, sigmoid, relu)
     """
     if not source.strip():

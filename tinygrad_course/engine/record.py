@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ShapeError, broadcast_error, matmul_error
 from . import anomaly
 from .dtypes import SUPPORTED_DTYPES, check_operand
-from .errors import ShapeError, broadcast_error, matmul_error
 from .mode import counts, state
 from .ops import linalg as L
 from .ops.registry import Op
@@ -96,7 +96,7 @@ def _binary_error(op: Op, a: Any, b: Any) -> Exception:
 def apply(op: Op, inputs: tuple[Any, ...], kw: dict[str, Any] | None = None) -> Tensor:
     """Run any registered op on Tensors and constants, recording it when a gradient is needed.
 
-    >>> from tinygrad_course.ops import REGISTRY
+    >>> from tinygrad_course.engine.ops import REGISTRY
     >>> apply(REGISTRY["mul"], (Tensor(3.0), 2.0)).item()
     6.0
     """

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ShapeError, ShapeWarning, rank_one_message
+from ..errors import ShapeError, ShapeWarning, rank_one_message
 from .mode import state
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ShapeError
+from ..errors import ShapeError
 from .ops import elementwise as E
 from .ops import movement as M
 from .record import _binary, apply

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ShapeError
 from .dtypes import to_array
-from .errors import ShapeError
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
@@ -216,7 +216,7 @@ class Tensor:
     # --- autograd --------------------------------------------------------------------------
     def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
         """Backpropagate from this tensor: fill ``.grad`` of every tensor it depends on."""
-        from .autograd import backward
+        from .backward import backward
         backward(self, gradient, create_graph)
 
     def zero_grad(self) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .autograd import gradients
+from .backward import gradients
 from .mode import enable_grad
 from .tensor import Tensor
 

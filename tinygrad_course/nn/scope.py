@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .tensor import Tensor
+from ..engine.tensor import Tensor
 
 __all__ = ["mark_call", "call_of", "members"]
 

@@ -1,0 +1,1 @@
+"""The engine: primitives and their derivative rules, the Tensor that records them, backward."""
