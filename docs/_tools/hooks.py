@@ -1,8 +1,8 @@
 """MkDocs hooks: run every page's code at build time, publish the pictures it draws, and show
 the output it really printed.
 
-Each page runs (with ``docrun``, Sybil underneath) in its own scratch directory; every file its code writes there
-is published next to the page, under a folder named after it: the code of
+Each page runs (with ``docrun``, Sybil underneath) in its own scratch directory; every file
+its code writes there is published next to the page, under a folder named after it: the code of
 ``course/week2.md`` writes ``seed.svg`` and the page shows it as
 ``![...](week2/seed.svg)``. A block that fails or prints something else than its output
 block stops the build.
