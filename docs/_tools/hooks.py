@@ -30,6 +30,8 @@ def on_files(files: Any, config: Any) -> Any:
     root = Path(config["config_file_path"]).resolve().parent
     for page in list(files.documentation_pages()):
         src = Path(page.abs_src_path)
+        if src.suffix != ".md":  # the tour notebook: mkdocs-jupyter executes it
+            continue
         with tempfile.TemporaryDirectory(prefix="docs-run-") as tmp:
             try:
                 result = docrun.run_page(src, Path(tmp), root)

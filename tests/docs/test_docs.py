@@ -266,3 +266,9 @@ def test_site_builds_strict(tmp_path: Path) -> None:
     for name in ("gradcheck", "draw_graph", "LogisticRegression", "check_gradients"):
         assert name in api, f"{name} missing from the API reference"
     assert not (site / "_tools").exists(), "the docs tooling leaked into the site"
+    # The tour notebook is shown executed: its printed results and its pictures are there.
+    tour = (site / "course" / "tour" / "index.html").read_text(encoding="utf-8")
+    assert "shallow network accuracy: 90." in tour
+    assert "dJ/db = dJ/du·du/db = 3·2 = 6" in tour
+    assert "data:image/png;base64" in tour and "<svg" in tour, "the tour's pictures are missing"
+    assert not list((ROOT / "docs" / "course").glob("*.png")), "the build wrote into docs/"
