@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import warnings
 from typing import Any
 
 import numpy as np
 
 from ..errors import ShapeError, ShapeWarning, rank_one_message
+from .callsite import user_stacklevel
 from .mode import state
-
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 def normalize_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
@@ -56,17 +53,6 @@ def normalize_index(index: Any, shape: tuple[int, ...]) -> Any:
         raise IndexError(f"index {index!r} does not fit a tensor of shape {shape}: {e}"
                          ) from None
     return result
-
-
-def user_stacklevel() -> int:
-    """How many frames up the first caller outside this package is (for warnings)."""
-    frame = sys._getframe(1)
-    level = 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
-            _PACKAGE_DIR):
-        frame = frame.f_back  # type: ignore[assignment]
-        level += 1
-    return level
 
 
 def warn_rank_one(a_shape: tuple[int, ...], b_shape: tuple[int, ...],

@@ -7,20 +7,20 @@ from typing import Any
 import numpy as np
 
 from ..errors import ShapeError
+from .backward import backward as _backward
 from .dtypes import to_array
+from .meta import get_meta, set_meta
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
 from .ops import reduce as R
-from .ops.registry import Op
+from .record import TensorBase, _binary, _unary, apply, make, raw
 from .shapes import normalize_axes, normalize_index
 
-__all__ = ["Tensor"]
-
-_new = object.__new__
+__all__ = ["Tensor", "as_tensor"]
 
 
-class Tensor:
+class Tensor(TensorBase):
     """An n-dimensional array that records the operations made from it.
 
     >>> a = Tensor(2.0, requires_grad=True, name="a")
@@ -35,16 +35,9 @@ class Tensor:
     the caller's numpy array when it already has a float32/float64 dtype, as ``np.asarray``.
     """
 
-    # Lean on purpose: small nets are bound by the cost of making these objects.
-    __slots__ = ("data", "grad", "requires_grad", "_node", "_meta", "__weakref__")
+    __slots__ = ()  # the engine's fields live in TensorBase (record.py)
     __array_ufunc__ = None  # ndarray (op) Tensor defers to our reflected operators
     __hash__ = object.__hash__  # == is elementwise, yet tensors stay usable as dict keys
-
-    data: np.ndarray
-    grad: Any
-    requires_grad: bool
-    _node: tuple[Op, tuple[Any, ...], tuple[Any, ...], dict[str, Any] | None, int] | None
-    _meta: dict[str, Any] | None
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None,
                  dtype: Any = None) -> None:
@@ -54,43 +47,19 @@ class Tensor:
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self._node = None
-        self._meta = None if name is None else {"name": str(name)}
+        self._meta = None
+        if name is not None:
+            set_meta(self, "name", str(name))
 
     # --- what a tensor is ------------------------------------------------------------------
     @property
     def name(self) -> str | None:
         """A label for pictures and error messages (``W[1]``, ``Z[2]``); optional."""
-        return None if self._meta is None else self._meta.get("name")
+        return get_meta(self, "name")
 
     @name.setter
     def name(self, value: str | None) -> None:
-        if self._meta is None:
-            self._meta = {}
-        self._meta["name"] = None if value is None else str(value)
-
-    @property
-    def op(self) -> Op | None:
-        """The primitive that produced this tensor (``None`` for a leaf)."""
-        return None if self._node is None else self._node[0]
-
-    @property
-    def inputs(self) -> tuple[Any, ...]:
-        """Everything the op consumed, constants included, in argument order."""
-        return () if self._node is None else self._node[1]
-
-    @property
-    def parents(self) -> tuple[Tensor, ...]:
-        """The tensors this one was computed from (its parents in the graph)."""
-        return tuple(x for x in self.inputs if isinstance(x, Tensor))
-
-    @property
-    def op_args(self) -> dict[str, Any]:
-        """The op's static arguments (``axis``, ``shape``, ...)."""
-        return {} if self._node is None or self._node[3] is None else dict(self._node[3])
-
-    @property
-    def is_leaf(self) -> bool:
-        return self._node is None
+        set_meta(self, "name", None if value is None else str(value))
 
     shape = property(lambda self: self.data.shape, doc="Shape, as numpy's.")
     ndim = property(lambda self: self.data.ndim, doc="Number of dimensions.")
@@ -129,7 +98,7 @@ class Tensor:
         if self.name:
             parts.append(f"name={self.name!r}")
         if self._node is not None:
-            parts.append(f"op={self._node[0].name}")
+            parts.append(f"op={self._node.op.name}")
         elif self.requires_grad:
             parts.append("requires_grad=True")
         if self.grad is not None:
@@ -153,12 +122,12 @@ class Tensor:
     def __pos__(self) -> Tensor: return self
 
     # Comparisons are not differentiable: they return plain boolean arrays.
-    def __lt__(self, other: Any) -> Any: return self.data < _raw(other)
-    def __le__(self, other: Any) -> Any: return self.data <= _raw(other)
-    def __gt__(self, other: Any) -> Any: return self.data > _raw(other)
-    def __ge__(self, other: Any) -> Any: return self.data >= _raw(other)
-    def __eq__(self, other: Any) -> Any: return self.data == _raw(other)
-    def __ne__(self, other: Any) -> Any: return self.data != _raw(other)
+    def __lt__(self, other: Any) -> Any: return self.data < raw(other)
+    def __le__(self, other: Any) -> Any: return self.data <= raw(other)
+    def __gt__(self, other: Any) -> Any: return self.data > raw(other)
+    def __ge__(self, other: Any) -> Any: return self.data >= raw(other)
+    def __eq__(self, other: Any) -> Any: return self.data == raw(other)
+    def __ne__(self, other: Any) -> Any: return self.data != raw(other)
 
     # --- elementwise functions -------------------------------------------------------------
     def exp(self) -> Tensor: return _unary(E.EXP, self)
@@ -216,8 +185,7 @@ class Tensor:
     # --- autograd --------------------------------------------------------------------------
     def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
         """Backpropagate from this tensor: fill ``.grad`` of every tensor it depends on."""
-        from .backward import backward
-        backward(self, gradient, create_graph)
+        _backward(self, gradient, create_graph)
 
     def zero_grad(self) -> None:
         """Forget this tensor's gradient (``.grad = None``)."""
@@ -225,19 +193,15 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same values (shared memory) cut from the graph: no gradient flows through."""
-        t = _new(Tensor)
-        t.data, t.grad, t.requires_grad, t._node, t._meta = self.data, None, False, None, None
-        return t
+        return make(Tensor, self.data)
 
 
-def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+def as_tensor(x: Any) -> Tensor:
+    """``x`` itself if it is a Tensor, else a new constant Tensor (no gradient) made from it."""
+    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _fmt(a: np.ndarray) -> str:
     text = np.array2string(a, precision=4, threshold=6, edgeitems=2, separator=", ")
     return " ".join(text.split())
 
-
-# The recording functions need the class above, so they are imported last (see record.py).
-from .record import _binary, _unary, apply  # noqa: E402
