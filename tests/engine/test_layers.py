@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_the_engine_core_imports_point_one_way() -> None:
     engine = {k: v for k, v in _graph().items() if k.startswith("tinygrad_course.engine")}
     order = ["ops.registry", "record", "xp", "backward", "tensor"]
-    for lower, upper in zip(order, order[1:]):
+    for lower, upper in itertools.pairwise(order):
         assert f"tinygrad_course.engine.{lower}" in engine[f"tinygrad_course.engine.{upper}"], \
             f"{upper} should build on {lower}"
         assert f"tinygrad_course.engine.{upper}" not in engine[
