@@ -119,11 +119,15 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
             if prev is not None:
                 grads[x] = prev + r
                 continue
-            grads[x] = r
             nd = x._node
             if nd is None:
+                if r is g and write:  # passed through unchanged (add): g is node's .grad too
+                    r = r.copy()
+                grads[x] = r
                 leaves.append(x)
-            elif new is None:
+                continue
+            grads[x] = r
+            if new is None:
                 new = x
             else:
                 heappush(heap, (-nd.seq, x))
@@ -141,10 +145,14 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
 
 
 def _accumulate_leaf(x: TensorBase, r: Any) -> None:
+    """Leaves own their ``.grad``: a writable array (or a Tensor under create_graph) that no
+    other tensor shares, so clipping one parameter's gradient in place touches no other."""
     if x.grad is None:
         # A view (broadcast or slice of another gradient) is copied so the user owns it.
         if isinstance(r, np.ndarray) and (r.base is not None or not r.flags.writeable):
             r = r.copy()
         x.grad = r
     else:
-        x.grad = x.grad + r
+        total = x.grad + r  # a second backward adds up, as in PyTorch (zero_grad() clears)
+        # numpy gives a scalar for 0-d + 0-d: keep .grad an array
+        x.grad = total if isinstance(total, (np.ndarray, TensorBase)) else np.array(total)

@@ -74,6 +74,8 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
     mask = np.asarray(cond.data if isinstance(cond, Tensor) else cond)
     if mask.dtype != np.bool_:
         mask = mask.astype(bool)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = as_tensor(a)  # constants on both sides: a float Tensor, never an int64 one
     return apply(E.WHERE, (a, b), {"cond": mask})
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..errors import ShapeError, ShapeWarning, rank_one_message
 from .callsite import user_stacklevel
+from .meta import get_meta
 from .mode import state
 
 
@@ -36,9 +37,12 @@ def normalize_index(index: Any, shape: tuple[int, ...]) -> Any:
     fixed = []
     for p in parts:
         if hasattr(p, "data") and isinstance(p.data, np.ndarray):
-            p = p.data  # a Tensor of indices: Tensors hold floats, so whole numbers are ints
-            if p.dtype.kind == "f" and np.all(p == np.round(p)):
-                p = p.astype(np.intp)
+            if get_meta(p, "mask"):  # a Tensor made from booleans is a mask, as the array was
+                p = p.data.astype(np.bool_)
+            else:
+                p = p.data  # a Tensor of indices: Tensors hold floats, whole numbers are ints
+                if p.dtype.kind == "f" and np.all(p == np.round(p)):
+                    p = p.astype(np.intp)
         if isinstance(p, list):
             p = np.asarray(p)
         if isinstance(p, np.ndarray) and p.dtype.kind not in "biu":

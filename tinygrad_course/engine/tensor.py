@@ -41,8 +41,15 @@ class Tensor(TensorBase):
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None,
                  dtype: Any = None) -> None:
+        mask = False
         if isinstance(data, Tensor):
+            mask = bool(get_meta(data, "mask"))
             data = data.data
+        elif isinstance(data, (list, tuple)):
+            data = _values_of(data)
+            mask = _is_boolean(data)
+        elif isinstance(data, (np.ndarray, bool, np.bool_)):
+            mask = np.asarray(data).dtype == np.bool_
         self.data = to_array(data, dtype, copy=bool(requires_grad))
         self.grad = None
         self.requires_grad = bool(requires_grad)
@@ -50,6 +57,8 @@ class Tensor(TensorBase):
         self._meta = None
         if name is not None:
             set_meta(self, "name", str(name))
+        if mask:  # Tensors hold floats; remember it was a mask so t[mask_tensor] selects
+            set_meta(self, "mask", True)
 
     # --- what a tensor is ------------------------------------------------------------------
     @property
@@ -168,6 +177,10 @@ class Tensor(TensorBase):
     def reshape(self, *shape: Any) -> Tensor:
         new = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) \
             else shape
+        for n in new:
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+                raise TypeError(f"reshape: sizes must be whole numbers (ints), got {n!r} in "
+                                f"{tuple(new)}")
         return apply(M.RESHAPE, (self,), {"shape": tuple(int(n) for n in new)})
 
     def transpose(self, *axes: Any) -> Tensor:
@@ -194,6 +207,25 @@ class Tensor(TensorBase):
     def detach(self) -> Tensor:
         """The same values (shared memory) cut from the graph: no gradient flows through."""
         return make(Tensor, self.data)
+
+
+def _values_of(items: list[Any] | tuple[Any, ...]) -> Any:
+    """A list that holds Tensors: their values, or a clear error when that would silently cut
+    them from the graph."""
+    if not any(isinstance(x, Tensor) for x in items):
+        return items
+    if any(isinstance(x, Tensor) and x.requires_grad for x in items):
+        raise TypeError("Tensor([...]) got Tensors that require grad inside a list; a new Tensor "
+                        "would cut them from the graph. Use stack([...]) to join them (it keeps "
+                        "the graph), or .detach() them first")
+    return [x.data if isinstance(x, Tensor) else x for x in items]
+
+
+def _is_boolean(items: Any) -> bool:
+    try:
+        return len(items) > 0 and np.asarray(items).dtype == np.bool_
+    except (ValueError, TypeError):
+        return False  # ragged or odd data: to_array explains
 
 
 def as_tensor(x: Any) -> Tensor:
