@@ -180,3 +180,37 @@ def test_a_list_of_tensors_says_use_stack_or_keeps_constant_values() -> None:
         Tensor([t1, t2])
     assert Tensor([Tensor(1.0), t2]).data.tolist() == [1.0, 2.0]
     assert stack([t1, t2]).requires_grad
+
+
+# --- 3. in-place change after recording -----------------------------------------------------
+
+
+def test_in_place_update_after_recording_is_refused_at_backward_naming_tensor_and_op() -> None:
+    from tinygrad_course import no_grad
+    x = Tensor([3.0, 3.0], requires_grad=True, name="x")
+    y = (x * x).sum()
+    with no_grad():
+        x -= 1.0
+    with pytest.raises(RuntimeError, match="'x'.*'mul'.*changed in place"):
+        y.backward()
+    (x * x).sum().backward()  # a graph recorded after the change is fine
+    assert x.grad.tolist() == [4.0, 4.0]
+
+
+def test_plus_equals_on_a_leaf_that_requires_grad_says_use_no_grad() -> None:
+    from tinygrad_course import no_grad
+    w = Tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="no_grad"):
+        w += 1.0
+    assert w.is_leaf
+    (w * w).sum().backward()
+    with no_grad():
+        w -= 0.5 * w.grad  # the optimizer's update: in place, still the same leaf
+    assert w.is_leaf and w.data.tolist() == [0.0]
+
+
+def test_plus_equals_never_writes_a_callers_array() -> None:
+    X = np.ones(2)
+    t = Tensor(X)  # shares X (no gradient wanted)
+    t += 1.0
+    assert X.tolist() == [1.0, 1.0] and t.data.tolist() == [2.0, 2.0]

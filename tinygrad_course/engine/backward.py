@@ -10,7 +10,7 @@ import numpy as np
 
 from . import anomaly
 from .mode import counts, enable_grad, state
-from .record import TensorBase, make, raw
+from .record import TensorBase, make, modified_after, raw
 from .xp import NUMPY, TENSOR
 
 __all__ = ["backward", "gradients"]
@@ -106,9 +106,16 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
         else:
             out = node.data
         new: TensorBase | None = None  # the first input that got its first gradient just now
+        seq = nd.seq  # type: ignore[union-attr]
+        if node._meta is not None and modified_after(node, seq):
+            raise _modified_error(node, node, op)
         for x, vjp in zip(inputs, op.vjps):
+            if not isinstance(x, TensorBase):
+                continue
+            if x._meta is not None and modified_after(x, seq):
+                raise _modified_error(x, node, op)
             # Only parents that need a gradient get one: no dX for the data matrix.
-            if not (isinstance(x, TensorBase) and x.requires_grad):
+            if not x.requires_grad:
                 continue
             r = vjp(xp, g, out, *vals, **kw) if kw else vjp(xp, g, out, *vals)
             if op.elementwise and r.shape != x.data.shape:
@@ -121,7 +128,7 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
                 continue
             nd = x._node
             if nd is None:
-                if r is g and write:  # passed through unchanged (add): g is node's .grad too
+                if r is g and write and not create_graph:  # passed through (add): shared
                     r = r.copy()
                 grads[x] = r
                 leaves.append(x)
@@ -142,6 +149,16 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
         else:
             node = heappop(heap)[1] if heap else None
     return grads, leaves
+
+
+def _modified_error(x: TensorBase, node: TensorBase, op: Any) -> RuntimeError:
+    name = getattr(x, "name", None)
+    which = f"tensor {name!r}" if name else f"a tensor of shape {x.data.shape}"
+    return RuntimeError(
+        f"{which}, saved by the op {op.name!r} for the backward pass, was changed in place "
+        "after that op was recorded, so its gradient would be wrong. Compute the cost again "
+        "after changing it (update parameters between backward() and the next forward pass, "
+        "under no_grad()).")
 
 
 def _accumulate_leaf(x: TensorBase, r: Any) -> None:

@@ -17,12 +17,13 @@ import numpy as np
 from ..errors import ShapeError, broadcast_error, matmul_error
 from . import anomaly
 from .dtypes import SUPPORTED_DTYPES, check_operand
+from .meta import set_meta
 from .mode import counts, state
 from .ops import linalg as L
 from .ops.registry import Op
 from .shapes import warn_rank_one
 
-__all__ = ["Node", "TensorBase", "apply", "raw", "make"]
+__all__ = ["Node", "TensorBase", "apply", "raw", "make", "mark_modified", "modified_after"]
 
 _new = object.__new__
 _FLOATS = frozenset(SUPPORTED_DTYPES)
@@ -89,6 +90,19 @@ class TensorBase:
     def is_leaf(self) -> bool:
         """True for a tensor no recorded op produced (parameters, data, constants)."""
         return self._node is None
+
+
+def mark_modified(t: TensorBase) -> None:
+    """Note that ``t``'s values changed in place now: a node recorded before this moment that
+    saved ``t`` can no longer be differentiated (backward checks, comparing ints only).
+    Stored in the tensor's labels, so recording an op pays nothing for it."""
+    set_meta(t, "modified_at", _next_seq())
+
+
+def modified_after(t: Any, seq: int) -> bool:
+    """Whether ``t`` was changed in place after the node numbered ``seq`` was recorded."""
+    m = t._meta
+    return m is not None and m.get("modified_at", -1) > seq
 
 
 def raw(x: Any) -> Any:

@@ -10,11 +10,13 @@ from ..errors import ShapeError
 from .backward import backward as _backward
 from .dtypes import to_array
 from .meta import get_meta, set_meta
+from .mode import is_grad_enabled
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
 from .ops import reduce as R
-from .record import TensorBase, _binary, _unary, apply, make, raw
+from .ops.registry import Op
+from .record import TensorBase, _binary, _unary, apply, make, mark_modified, raw
 from .shapes import normalize_axes, normalize_index
 
 __all__ = ["Tensor", "as_tensor"]
@@ -127,6 +129,29 @@ class Tensor(TensorBase):
     def __rpow__(self, other: Any) -> Tensor: return _binary(E.POW, other, self)
     def __matmul__(self, other: Any) -> Tensor: return _binary(L.MATMUL, self, other)
     def __rmatmul__(self, other: Any) -> Tensor: return _binary(L.MATMUL, other, self)
+    # In place: a leaf that requires grad changes only under no_grad() (how optimizers update);
+    # elsewhere x op= y makes a new tensor, as Python does for immutable values.
+    def __iadd__(self, other: Any) -> Tensor: return self._inplace(E.ADD, other)
+    def __isub__(self, other: Any) -> Tensor: return self._inplace(E.SUB, other)
+    def __imul__(self, other: Any) -> Tensor: return self._inplace(E.MUL, other)
+    def __itruediv__(self, other: Any) -> Tensor: return self._inplace(E.DIV, other)
+
+    def _inplace(self, op: Op, other: Any) -> Tensor:
+        if not (self.requires_grad and self._node is None):
+            return _binary(op, self, other)  # data may be the caller's array: never written
+        if is_grad_enabled():
+            raise RuntimeError(
+                f"in-place {op.symbol}= on a leaf that requires grad would silently make it "
+                "a new tensor computed from itself (no longer a parameter). Update parameters "
+                "under no_grad():  with no_grad(): w -= learning_rate * w.grad")
+        new = op.forward(self.data, raw(other))
+        if np.shape(new) != self.data.shape:
+            raise ShapeError(f"in-place {op.symbol}= would change the shape {self.data.shape} "
+                             f"to {np.shape(new)}")
+        self.data[...] = new  # the leaf's own copy (requires_grad copies the caller's data)
+        mark_modified(self)
+        return self
+
     def __neg__(self) -> Tensor: return _unary(E.NEG, self)
     def __pos__(self) -> Tensor: return self
 
