@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "tinygrad_course"
 
@@ -27,10 +25,8 @@ def _load_imports() -> ModuleType:
 imports = _load_imports()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "issue 10: engine/tensor.py and engine/record.py import each other (bottom-of-file "
-    "imports); the engine helper's redesign removes the cycle, then this passes"))
 def test_no_module_level_import_cycle() -> None:
+    """Issue 10: the engine's tensor <-> record circle is gone; none may come back."""
     found = imports.cycles(imports.module_imports(PACKAGE))
     assert not found, "module-level import cycles: " + "; ".join(" <-> ".join(c) for c in found)
 
