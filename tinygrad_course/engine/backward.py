@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from heapq import heappop, heappush, heappushpop
 from typing import Any
 
 import numpy as np
 
+from ..errors import GraphGrowthWarning
 from . import anomaly
+from .callsite import user_stacklevel
 from .mode import counts, enable_grad, state
-from .record import TensorBase, make, modified_after, raw
+from .record import TensorBase, _next_seq, make, modified_after, raw
 from .xp import NUMPY, TENSOR
 
 __all__ = ["backward", "gradients"]
@@ -43,9 +46,37 @@ def backward(root: TensorBase, gradient: Any = None, create_graph: bool = False)
     if root._node is None:
         _accumulate_leaf(root, seed)
         return
+    start = _next_seq()
     grads, leaves = _propagate(root, seed, create_graph, write=True)
     for leaf in leaves:
         _accumulate_leaf(leaf, _as_array(grads[leaf]))
+    _watch_growth(start)
+
+
+class _Oldest:
+    seq = 0
+
+
+_oldest = _Oldest()
+# Creation numbers at the start of the last two backward() calls, and whether we warned.
+_starts = [-1, -1]
+_warned = [False]
+
+
+def _watch_growth(start: int) -> None:
+    """Warn once when a backward reaches tensors recorded before the last two backward calls:
+    the sign of ``W = W - lr * W.grad`` outside ``no_grad()``, where each step's graph holds
+    every earlier step and training slows down quadratically. One int compare per backward."""
+    if _oldest.seq < _starts[0] and not _warned[0]:
+        _warned[0] = True
+        warnings.warn(
+            "backward() went through tensors recorded before the last two backward() calls: "
+            "the graph is growing from step to step. If you update parameters with "
+            "`W = W - lr * W.grad`, each step's graph contains all earlier ones and "
+            "training gets slower every iteration; update in place under no_grad() instead: "
+            "`with no_grad(): W -= lr * W.grad` (or use an optimizer).",
+            GraphGrowthWarning, stacklevel=user_stacklevel())
+    _starts[0], _starts[1] = _starts[1], start
 
 
 def gradients(root: TensorBase, targets: Sequence[TensorBase], create_graph: bool = False
@@ -68,8 +99,10 @@ def _check_root(root: TensorBase) -> None:
 
 
 def _as_array(g: Any) -> Any:
-    # numpy hands back scalars for 0-d results; .grad is always an array (or a TensorBase).
-    return g if type(g) is np.ndarray or isinstance(g, (np.ndarray, TensorBase)) else np.asarray(g)
+    # numpy hands back scalars for 0-d results; .grad is always a plain array (or a Tensor).
+    if type(g) is np.ndarray or isinstance(g, TensorBase):
+        return g
+    return g.view(np.ndarray) if isinstance(g, np.ndarray) else np.asarray(g)
 
 
 def _propagate(root: TensorBase, seed: Any, create_graph: bool, write: bool
@@ -141,13 +174,14 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
         # Next: the newest pending tensor. Along a chain that is the input just reached, so
         # the heap is skipped entirely.
         if new is not None:
-            seq = new._node.seq  # type: ignore[union-attr]
-            if heap and heap[0][0] < -seq:
-                node = heappushpop(heap, (-seq, new))[1]
+            new_seq = new._node.seq  # type: ignore[union-attr]
+            if heap and heap[0][0] < -new_seq:
+                node = heappushpop(heap, (-new_seq, new))[1]
             else:
                 node = new
         else:
             node = heappop(heap)[1] if heap else None
+    _oldest.seq = seq  # the last tensor taken is the oldest this pass reached
     return grads, leaves
 
 

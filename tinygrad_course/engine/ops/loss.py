@@ -13,8 +13,12 @@ import numpy as np
 from .registry import defop
 
 
-def _bce(a: Any, y: Any, one_minus_y: Any, scale: float) -> Any:
-    # J = -1/m * sum(Y log A + (1 - Y) log(1 - A)), in the course's order of operations.
+def _bce(a: Any, y: Any, one_minus_y: Any, scale: float, eps: float = 0.0) -> Any:
+    # J = -1/m * sum(Y log A + (1 - Y) log(1 - A)), in the course's order of operations. A
+    # sigmoid's output is clipped into [eps, 1 - eps] here, only if it saturated (so the cost
+    # is finite and its gradient path stays A -> sigmoid; see ThroughSigmoid).
+    if eps and (a.min(initial=1.0) < eps or a.max(initial=0.0) > 1 - eps):
+        a = np.clip(a, eps, 1 - eps)
     return np.sum(y * np.log(a) + one_minus_y * np.log(1 - a)) * scale
 
 
@@ -24,12 +28,38 @@ def _one_minus(y: Any, one_minus_y: Any) -> Any:
     return one_minus_y if isinstance(y, np.ndarray) else 1 - y
 
 
+class ThroughSigmoid(np.ndarray):
+    """dJ/dA of the cross-entropy on a sigmoid's output, carrying dJ/dZ = (A - Y)/m exactly.
+
+    The course's dZ = A - Y never vanishes, but dJ/dA · σ'(Z) does: it is 0·inf once A
+    rounds to 0 or 1 (z ≈ ±17 in float32, ±37 in float64), and the clip that keeps J finite
+    zeroes it even earlier. The sigmoid's rule uses ``dz`` when its whole upstream gradient
+    is one of these (a sum with other gradients is a plain array, and takes the chain rule).
+    """
+
+    dz: Any = None
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self.dz = None  # results of arithmetic on it carry no dz
+
+
+def _bce_vjp_a(xp: Any, g: Any, out: Any, a: Any, y: Any, one_minus_y: Any, scale: float,
+               eps: float = 0.0) -> Any:
+    a_shown = np.clip(a, eps, 1 - eps) if eps and isinstance(a, np.ndarray) else a
+    da = g * scale * (y / a_shown - _one_minus(y, one_minus_y) / (1 - a_shown))
+    if not eps or not isinstance(a, np.ndarray):  # a plain A, or under create_graph
+        return da
+    through = np.asarray(da).view(ThroughSigmoid)
+    m = round(-1.0 / scale)  # the number of examples (scale is -1/m)
+    through.dz = (a - y) / m * g  # the course's dZ = (A - Y)/m, bit for bit
+    return through
+
+
 BINARY_CROSS_ENTROPY = defop(
     "binary_cross_entropy", "J", _bce,
     # dJ/dA = -1/m * (Y/A - (1-Y)/(1-A)), the course's dAL; dJ/dY = -1/m * log(A/(1-A))
-    (lambda xp, g, out, a, y, one_minus_y, scale:
-        g * scale * (y / a - _one_minus(y, one_minus_y) / (1 - a)),
-     lambda xp, g, out, a, y, one_minus_y, scale:
+    (_bce_vjp_a,
+     lambda xp, g, out, a, y, one_minus_y, scale, eps=0.0:
         g * scale * (xp.log(a) - xp.log(1 - a))),
     ("-1/m·(Y/A - (1-Y)/(1-A))", "-1/m·log(A/(1-A))"))
 
