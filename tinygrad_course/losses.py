@@ -63,16 +63,11 @@ def binary_cross_entropy(A: Any, Y: Any) -> Tensor:
 
 
 def _bce(A: Tensor, y: Any, one_minus_y: Any, scale: float) -> Tensor:
-    data = A.data
-    eps = _EPS[data.dtype]
-    if A.op is SIGMOID:
-        # The sigmoid's output: the cost clips inside (only if saturated) and its gradient
-        # carries the course's dZ = (A - Y)/m to the sigmoid, exact for every Z.
-        return apply(BINARY_CROSS_ENTROPY, (A, y),
-                     {"one_minus_y": one_minus_y, "scale": scale, "eps": eps})
-    if data.min(initial=1.0) < eps or data.max(initial=0.0) > 1 - eps:
-        A = A.clip(eps, 1 - eps)  # only saturated outputs pay for the clip op
-    return apply(BINARY_CROSS_ENTROPY, (A, y), {"one_minus_y": one_minus_y, "scale": scale})
+    # Saturated outputs are clipped inside the op (see ops/loss.py): its gradient stays the
+    # course's dAL on the clipped A, and, on a sigmoid's output, Z receives dZ = (A - Y)/m.
+    return apply(BINARY_CROSS_ENTROPY, (A, y),
+                 {"one_minus_y": one_minus_y, "scale": scale, "eps": _EPS[A.data.dtype],
+                  "from_sigmoid": A.op is SIGMOID})
 
 
 def binary_cross_entropy_for(Y: Any, like: Tensor) -> Callable[[Tensor], Tensor]:

@@ -13,11 +13,17 @@ import numpy as np
 from .registry import defop
 
 
-def _bce(a: Any, y: Any, one_minus_y: Any, scale: float, eps: float = 0.0) -> Any:
-    # J = -1/m * sum(Y log A + (1 - Y) log(1 - A)), in the course's order of operations. A
-    # sigmoid's output is clipped into [eps, 1 - eps] here, only if it saturated (so the cost
-    # is finite and its gradient path stays A -> sigmoid; see ThroughSigmoid).
-    if eps and (a.min(initial=1.0) < eps or a.max(initial=0.0) > 1 - eps):
+def _saturated(a: Any, eps: float) -> bool:
+    return bool(eps) and isinstance(a, np.ndarray) and (
+        a.min(initial=1.0) < eps or a.max(initial=0.0) > 1 - eps)
+
+
+def _bce(a: Any, y: Any, one_minus_y: Any, scale: float, eps: float = 0.0,
+         from_sigmoid: bool = False) -> Any:
+    # J = -1/m * sum(Y log A + (1 - Y) log(1 - A)), in the course's order of operations. A is
+    # clipped into [eps, 1 - eps] only if it saturated, so inside that range (every printed
+    # course cost) nothing changes, and A = 0 or 1 gives a large finite cost, not nan.
+    if _saturated(a, eps):
         a = np.clip(a, eps, 1 - eps)
     return np.sum(y * np.log(a) + one_minus_y * np.log(1 - a)) * scale
 
@@ -44,10 +50,12 @@ class ThroughSigmoid(np.ndarray):
 
 
 def _bce_vjp_a(xp: Any, g: Any, out: Any, a: Any, y: Any, one_minus_y: Any, scale: float,
-               eps: float = 0.0) -> Any:
-    a_shown = np.clip(a, eps, 1 - eps) if eps and isinstance(a, np.ndarray) else a
-    da = g * scale * (y / a_shown - _one_minus(y, one_minus_y) / (1 - a_shown))
-    if not eps or not isinstance(a, np.ndarray):  # a plain A, or under create_graph
+               eps: float = 0.0, from_sigmoid: bool = False) -> Any:
+    # The course's dAL, on the clipped A where A saturated: large and finite, never 0 (the
+    # clip's own derivative would be 0 there, and the gradient would vanish).
+    a_c = np.clip(a, eps, 1 - eps) if _saturated(a, eps) else a
+    da = g * scale * (y / a_c - _one_minus(y, one_minus_y) / (1 - a_c))
+    if not from_sigmoid or not isinstance(a, np.ndarray):  # under create_graph: plain chain
         return da
     through = np.asarray(da).view(ThroughSigmoid)
     m = round(-1.0 / scale)  # the number of examples (scale is -1/m)
@@ -59,7 +67,7 @@ BINARY_CROSS_ENTROPY = defop(
     "binary_cross_entropy", "J", _bce,
     # dJ/dA = -1/m * (Y/A - (1-Y)/(1-A)), the course's dAL; dJ/dY = -1/m * log(A/(1-A))
     (_bce_vjp_a,
-     lambda xp, g, out, a, y, one_minus_y, scale, eps=0.0:
+     lambda xp, g, out, a, y, one_minus_y, scale, eps=0.0, from_sigmoid=False:
         g * scale * (xp.log(a) - xp.log(1 - a))),
     ("-1/m·(Y/A - (1-Y)/(1-A))", "-1/m·log(A/(1-A))"))
 
