@@ -66,11 +66,10 @@ def check_backward(node: Any, vjp: Any, grad: Any) -> None:
     """Refuse a non-finite gradient that ``vjp`` sent from ``node`` into one of its inputs."""
     bad = _bad(getattr(grad, "data", grad))
     if bad is not None:
-        nd = node._node
         # Every op's vjps[i] is one fixed function (Variadic ones included), so the input's
         # position is found by identity.
-        i = next(k for k, (_, f) in enumerate(zip(nd.inputs, nd.op.vjps)) if f is vjp)
+        i = next(k for k, (_, f) in enumerate(zip(node._inputs, node._op.vjps)) if f is vjp)
         site = get_meta(node, "site", "<recorded outside detect_anomaly>")
-        raise AnomalyError(f"backward of {nd.op.name} produced {bad} in the gradient of input "
-                           f"{i} (input shapes: {_shapes(nd.inputs)})\n"
+        raise AnomalyError(f"backward of {node._op.name} produced {bad} in the gradient of "
+                           f"input {i} (input shapes: {_shapes(node._inputs)})\n"
                            f"  created at {site}")

@@ -43,7 +43,7 @@ def backward(root: TensorBase, gradient: Any = None, create_graph: bool = False)
     """
     _check_root(root)
     seed = _seed(root, gradient, create_graph)
-    if root._node is None:
+    if root._op is None:
         _accumulate_leaf(root, seed)
         return
     start = _next_seq()
@@ -84,7 +84,7 @@ def gradients(root: TensorBase, targets: Sequence[TensorBase], create_graph: boo
     """d root / d target for each target, writing no ``.grad`` anywhere (used by ``grad``)."""
     _check_root(root)
     seed = _seed(root, None, create_graph)
-    if root._node is None:
+    if root._op is None:
         return [seed if t is root else None for t in targets]
     grads, _ = _propagate(root, seed, create_graph, write=False)
     return [None if grads.get(t) is None else _as_array(grads[t]) for t in targets]
@@ -131,15 +131,15 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
         g = grads.pop(node) if write else grads[node]
         if write:
             node.grad = g if type(g) is np.ndarray else _as_array(g)
-        nd = node._node
-        op, inputs, vals, kw = nd.op, nd.inputs, nd.values, nd.kwargs  # type: ignore[union-attr]
+        op: Any = node._op  # never None here: only recorded tensors enter the walk
+        inputs, vals, kw = node._inputs, node._values, node._kwargs
         if create_graph:
             vals = inputs
             out: Any = node
         else:
             out = node.data
         new: TensorBase | None = None  # the first input that got its first gradient just now
-        seq = nd.seq  # type: ignore[union-attr]
+        seq = node._seq
         if node._meta is not None and modified_after(node, seq):
             raise _modified_error(node, node, op)
         for x, vjp in zip(inputs, op.vjps):
@@ -159,8 +159,7 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
             if prev is not None:
                 grads[x] = prev + r
                 continue
-            nd = x._node
-            if nd is None:
+            if x._op is None:
                 if r is g and write and not create_graph:  # passed through (add): shared
                     r = r.copy()
                 grads[x] = r
@@ -170,11 +169,11 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
             if new is None:
                 new = x
             else:
-                heappush(heap, (-nd.seq, x))
+                heappush(heap, (-x._seq, x))
         # Next: the newest pending tensor. Along a chain that is the input just reached, so
         # the heap is skipped entirely.
         if new is not None:
-            new_seq = new._node.seq  # type: ignore[union-attr]
+            new_seq = new._seq
             if heap and heap[0][0] < -new_seq:
                 node = heappushpop(heap, (-new_seq, new))[1]
             else:

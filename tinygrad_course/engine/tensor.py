@@ -55,7 +55,7 @@ class Tensor(TensorBase):
         self.data = to_array(data, dtype, copy=bool(requires_grad))
         self.grad = None
         self.requires_grad = bool(requires_grad)
-        self._node = None
+        self._op = None
         self._meta = None
         if name is not None:
             set_meta(self, "name", str(name))
@@ -108,8 +108,8 @@ class Tensor(TensorBase):
             parts.append(f"dtype={self.dtype}")
         if self.name:
             parts.append(f"name={self.name!r}")
-        if self._node is not None:
-            parts.append(f"op={self._node.op.name}")
+        if self._op is not None:
+            parts.append(f"op={self._op.name}")
         elif self.requires_grad:
             parts.append("requires_grad=True")
         if self.grad is not None:
@@ -137,7 +137,7 @@ class Tensor(TensorBase):
     def __itruediv__(self, other: Any) -> Tensor: return self._inplace(E.DIV, other)
 
     def _inplace(self, op: Op, other: Any) -> Tensor:
-        if not (self.requires_grad and self._node is None):
+        if not (self.requires_grad and self._op is None):
             return _binary(op, self, other)  # data may be the caller's array: never written
         if is_grad_enabled():
             raise RuntimeError(
