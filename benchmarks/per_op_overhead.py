@@ -1,4 +1,4 @@
-"""Per-op overhead of the engine: a chain of tiny ops, forward and backward, in µs per op.
+"""Per-op overhead of the engine: chains of tiny ops, forward and backward, in µs per op.
 
     python benchmarks/per_op_overhead.py [path/to/a/checkout ...]
 
@@ -10,41 +10,47 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-N = 100_000  # ops in the chain (half multiplies, half adds) on a 2x2 array
-RUNS = 5
+N = 1000  # ops per chain (multiplies of a 2x2 array); short chains keep the GC out of it
+NUMBER, REPEAT = 20, 15  # timeit: chains per timing, timings (the best is kept)
 
 
-def _measure() -> tuple[float, float, float]:
+def _measure() -> tuple[float, float, float, float]:
+    import timeit
+
     import numpy as np
 
     from tinygrad_course import Tensor
 
-    def chain() -> tuple[float, float]:
-        x = Tensor(np.ones((2, 2)), requires_grad=True)
-        t0 = time.perf_counter()
+    x = Tensor(np.ones((2, 2)), requires_grad=True)
+    c = Tensor(np.ones((2, 2)))
+    a = np.ones((2, 2))
+
+    def recorded() -> Tensor:
         y = x
-        for _ in range(N // 2):
+        for _ in range(N):
             y = y * 1.0001
-            y = y + 0.5
-        t1 = time.perf_counter()
-        y.sum().backward()
-        t2 = time.perf_counter()
-        return (t1 - t0) / N * 1e6, (t2 - t1) / N * 1e6
+        return y
 
-    def numpy_chain() -> float:
-        y = np.ones((2, 2))
-        t0 = time.perf_counter()
-        for _ in range(N // 2):
+    def recorded_and_backward() -> None:
+        recorded().sum().backward()
+
+    def not_recorded() -> None:
+        y = c
+        for _ in range(N):
             y = y * 1.0001
-            y = y + 0.5
-        return (time.perf_counter() - t0) / N * 1e6
 
-    runs = [chain() for _ in range(RUNS)]
-    return (min(r[0] for r in runs), min(r[1] for r in runs),
-            min(numpy_chain() for _ in range(RUNS)))
+    def numpy_alone() -> None:
+        y = a
+        for _ in range(N):
+            y = y * 1.0001
+
+    def best(f: object) -> float:
+        return min(timeit.repeat(f, number=NUMBER, repeat=REPEAT)) / NUMBER / N * 1e6  # type: ignore[arg-type]
+
+    return (best(recorded), best(recorded_and_backward), best(not_recorded),
+            best(numpy_alone))
 
 
 def main(argv: list[str]) -> None:
@@ -60,10 +66,9 @@ def main(argv: list[str]) -> None:
                                  env={"PYTHONPATH": root}).stdout.split()
             got = [float(v) for v in out]
             best[root] = [min(a, b) for a, b in zip(best.get(root, got), got)]
-    for root, (fwd, bwd, floor) in best.items():
-        print(f"{root}: forward {fwd:.2f} µs/op, backward {bwd:.2f} µs/op, "
-              f"total {fwd + bwd:.2f} µs/op; numpy alone {floor:.2f} µs/op "
-              f"(forward = {fwd / floor:.1f}x numpy)")
+    for root, (fwd, both, plain, floor) in best.items():
+        print(f"{root}: recorded {fwd:.2f} µs/op, recorded + backward {both:.2f} µs/op, "
+              f"not recorded {plain:.2f} µs/op; numpy alone {floor:.2f} µs/op")
 
 
 if __name__ == "__main__":
