@@ -247,8 +247,13 @@ def _values_of(items: list[Any] | tuple[Any, ...]) -> Any:
 
 
 def _is_boolean(items: Any) -> bool:
+    first = items
+    while isinstance(first, (list, tuple)) and len(first) > 0:
+        first = first[0]
+    if not isinstance(first, (bool, np.bool_)):  # the usual case, decided without a copy
+        return False
     try:
-        return len(items) > 0 and np.asarray(items).dtype == np.bool_
+        return np.asarray(items).dtype == np.bool_
     except (ValueError, TypeError):
         return False  # ragged or odd data: to_array explains
 
