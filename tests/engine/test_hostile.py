@@ -197,6 +197,26 @@ def test_in_place_update_after_recording_is_refused_at_backward_naming_tensor_an
     assert x.grad.tolist() == [4.0, 4.0]
 
 
+def test_writes_into_data_after_recording_are_caught_by_detect_anomaly() -> None:
+    # Not detected by default (numpy gives no hook without a copy per op, see docs/engine.md);
+    # detect_anomaly() re-runs each op's forward at backward and compares.
+    x = Tensor([3.0, 3.0], requires_grad=True)
+    with detect_anomaly():
+        y = (x * x).sum()
+        x.data[0] = 5.0
+        with pytest.raises(AnomalyError, match="mul .*changed in place"):
+            y.backward()
+    X = np.ones((2, 3))
+    W = Tensor(np.ones((1, 2)), requires_grad=True)
+    with detect_anomaly():
+        J = (W @ Tensor(X)).sum()  # Tensor(X) shares the caller's array
+        X[0, 0] = 7.0
+        with pytest.raises(AnomalyError, match="matmul"):
+            J.backward()
+        (W @ Tensor(X)).sum().backward()  # recomputed after the change: fine
+    np.testing.assert_array_equal(W.grad, [[9.0, 3.0]])
+
+
 def test_plus_equals_on_a_leaf_that_requires_grad_says_use_no_grad() -> None:
     from tinygrad_course import no_grad
     w = Tensor([1.0], requires_grad=True)

@@ -142,6 +142,8 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
         seq = node._seq
         if node._meta is not None and modified_after(node, seq):
             raise _modified_error(node, node, op)
+        if check:
+            anomaly.check_unchanged(node)
         for x, vjp in zip(inputs, op.vjps):
             if not isinstance(x, TensorBase):
                 continue
