@@ -204,7 +204,7 @@ def test_writes_into_data_after_recording_are_caught_by_detect_anomaly() -> None
     with detect_anomaly():
         y = (x * x).sum()
         x.data[0] = 5.0
-        with pytest.raises(AnomalyError, match="mul .*changed in place"):
+        with pytest.raises(AnomalyError, match=r"mul .*changed in place"):
             y.backward()
     X = np.ones((2, 3))
     W = Tensor(np.ones((1, 2)), requires_grad=True)
