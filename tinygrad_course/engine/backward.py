@@ -95,7 +95,7 @@ def _check_root(root: TensorBase) -> None:
         raise RuntimeError(
             "backward() on a tensor that does not require grad: none of the tensors it was "
             "computed from has requires_grad=True (or it was computed under no_grad() or "
-            "from .detach()). Create the parameters with TensorBase(..., requires_grad=True).")
+            "from .detach()). Create the parameters with Tensor(..., requires_grad=True).")
 
 
 def _as_array(g: Any) -> Any:
