@@ -14,13 +14,14 @@ from .ops import movement as M
 from .ops import reduce as R
 from .ops.registry import Op
 from .shapes import normalize_axes, normalize_index
+from .tensor_methods import TensorMethods
 
 __all__ = ["Tensor"]
 
 _new = object.__new__
 
 
-class Tensor:
+class Tensor(TensorMethods):
     """An n-dimensional array that records the operations made from it.
 
     >>> a = Tensor(2.0, requires_grad=True, name="a")
@@ -37,7 +38,6 @@ class Tensor:
 
     # Lean on purpose: small nets are bound by the cost of making these objects.
     __slots__ = ("data", "grad", "requires_grad", "_node", "_meta", "__weakref__")
-    __array_ufunc__ = None  # ndarray (op) Tensor defers to our reflected operators
     __hash__ = object.__hash__  # == is elementwise, yet tensors stay usable as dict keys
 
     data: np.ndarray
@@ -202,8 +202,13 @@ class Tensor:
         return apply(M.RESHAPE, (self,), {"shape": tuple(int(n) for n in new)})
 
     def transpose(self, *axes: Any) -> Tensor:
+        """Reverse the axes; or permute them as numpy (``t.transpose(2, 0, 1)``, one axis per
+        dimension); or, given two axes of a tensor with more or fewer than two dimensions, or
+        ``(0, 1)``, swap those two as PyTorch (``t.transpose(0, 1)`` of a matrix is ``t.T``)."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
+        elif len(axes) == 2 and (self.ndim != 2 or tuple(axes) == (0, 1)):
+            return self.swapaxes(int(axes[0]), int(axes[1]))
         perm = tuple(reversed(range(self.ndim))) if not axes else tuple(int(a) for a in axes)
         if sorted(a % max(self.ndim, 1) for a in perm) != list(range(self.ndim)):
             raise ShapeError(f"transpose: {perm} is not a permutation of the {self.ndim} axes "
