@@ -36,15 +36,27 @@ def _product_of_others(a: np.ndarray, axis: tuple[int, ...]) -> np.ndarray:
     return np.transpose(back, np.argsort(rest + list(axis)))
 
 
+def _others_graphed(a: Any, axis: tuple[int, ...]) -> Any:
+    """The same as :func:`_product_of_others` with Tensor operations (for create_graph): row j
+    of an n×n matrix is the reduced entries with entry j replaced by 1; its product is what
+    multiplies entry j. No division, so zeros are exact to every order."""
+    rest = [i for i in range(len(a.shape)) if i not in axis]
+    moved = np.transpose(a, rest + list(axis))
+    n = 1
+    for i in axis:
+        n *= a.shape[i]
+    flat = np.reshape(moved, tuple(moved.shape[:len(rest)]) + (n,))
+    eye = np.eye(n, dtype=a.dtype)
+    rows = np.expand_dims(flat, -2) * (1 - eye) + eye
+    back = np.reshape(np.prod(rows, axis=-1), moved.shape)
+    return np.transpose(back, tuple(int(i) for i in np.argsort(rest + list(axis))))
+
+
 def _prod_vjp(xp: Any, g: Any, out: Any, a: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
-    kept = _kept(a.shape, axis)
-    gk = np.reshape(g, kept)
-    raw = xp.const(a)
-    if np.all(raw != 0):
-        return gk * (np.reshape(out, kept) / a)  # differentiable again: out / a
-    # With a zero the division is undefined: the products of the others, exact, as constants
-    # (a second derivative through a zero entry is not propagated).
-    return gk * _product_of_others(raw, axis)
+    gk = np.reshape(g, _kept(a.shape, axis))
+    if isinstance(a, np.ndarray):  # plain backward: exact products of the others, zeros too
+        return gk * _product_of_others(a, axis)
+    return gk * _others_graphed(a, axis)
 
 
 PROD = defop(

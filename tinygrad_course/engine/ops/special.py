@@ -21,7 +21,7 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)  # a Python float: float32 stays fl
 
 def _erf_forward(a: Any) -> Any:
     a = np.asarray(a)
-    return _erf(a).astype(a.dtype)
+    return np.asarray(_erf(a)).astype(a.dtype)
 
 
 ERF = defop(
