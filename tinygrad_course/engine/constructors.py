@@ -16,7 +16,7 @@ import numpy as np
 from .tensor import Tensor
 
 __all__ = ["tensor", "zeros", "ones", "full", "eye", "arange", "linspace", "zeros_like",
-           "ones_like", "full_like", "randn", "rand"]
+           "ones_like", "full_like", "randn", "rand", "from_dlpack"]
 
 
 def _shape(shape: Any) -> tuple[int, ...]:
@@ -38,30 +38,36 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 
 def zeros(shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A Tensor of zeros of ``shape`` (float64 unless ``dtype``)."""
     return _make(np.zeros(_shape(shape)), dtype, requires_grad)
 
 
 def ones(shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A Tensor of ones of ``shape``."""
     return _make(np.ones(_shape(shape)), dtype, requires_grad)
 
 
 def full(shape: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False
          ) -> Tensor:
+    """A Tensor of ``shape`` filled with ``fill_value``."""
     return _make(np.full(_shape(shape), float(fill_value)), dtype, requires_grad)
 
 
 def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None,
         requires_grad: bool = False) -> Tensor:
+    """The N×M identity (ones on the k-th diagonal)."""
     return _make(np.eye(N, M, k), dtype, requires_grad)
 
 
 def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any = None,
            requires_grad: bool = False) -> Tensor:
+    """Evenly spaced values in [start, stop), as ``np.arange``."""
     return _make(np.arange(start, stop, step, dtype=np.float64), dtype, requires_grad)
 
 
 def linspace(start: float, stop: float, num: int = 50, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
+    """``num`` evenly spaced values from start to stop, as ``np.linspace``."""
     return _make(np.linspace(start, stop, num), dtype, requires_grad)
 
 
@@ -71,17 +77,20 @@ def _like(a: Any, dtype: Any) -> tuple[tuple[int, ...], Any]:
 
 
 def zeros_like(a: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros of ``a``'s shape (and float dtype)."""
     shape, dt = _like(a, dtype)
     return _make(np.zeros(shape), dt, requires_grad)
 
 
 def ones_like(a: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Ones of ``a``'s shape (and float dtype)."""
     shape, dt = _like(a, dtype)
     return _make(np.ones(shape), dt, requires_grad)
 
 
 def full_like(a: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False
               ) -> Tensor:
+    """``fill_value`` in ``a``'s shape (and float dtype)."""
     shape, dt = _like(a, dtype)
     return _make(np.full(shape, float(fill_value)), dt, requires_grad)
 
@@ -101,3 +110,15 @@ def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False, seed: Any 
     dims = _shape(shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list))
                   else shape)
     return _make(np.random.default_rng(seed).random(dims), dtype, requires_grad)
+
+
+def from_dlpack(x: Any) -> Tensor:
+    """A Tensor sharing memory with another library's CPU array (``torch``, ``jax``...) via
+    DLPack; like data for which no gradient is wanted, it is not copied.
+
+    >>> a = np.arange(3.0)
+    >>> t = from_dlpack(a)
+    >>> np.shares_memory(t.data, a)
+    True
+    """
+    return Tensor(np.from_dlpack(x))

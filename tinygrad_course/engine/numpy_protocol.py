@@ -161,6 +161,9 @@ def array_function(self: Any, func: Any, types: Any, args: Any, kwargs: Any) -> 
     try:
         result = entry.impl(*args, **kwargs)
     except TypeError as e:
+        if not grad:  # a keyword only numpy knows; nothing to record, so numpy answers
+            return _plain(func, args, {**kwargs, **({} if dtype is None else
+                                                     {"dtype": dtype})}, T)
         if "unexpected keyword" in str(e) or "positional argument" in str(e):
             raise TypeError(f"{name} on Tensors: {e} (supported keywords: see "
                             f"tinygrad_course.numpy.{entry.name.split('.')[-1]})") from None

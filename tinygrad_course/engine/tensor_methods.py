@@ -56,6 +56,18 @@ class TensorMethods:
         self.requires_grad = bool(requires_grad)  # type: ignore[misc]
         return self
 
+    # --- DLPack: zero-copy exchange with PyTorch, JAX, CuPy... (numpy implements it) -------
+    def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
+        """Share this tensor's memory through DLPack (``torch.from_dlpack(t)``)."""
+        if self.requires_grad:
+            raise TypeError("__dlpack__: this Tensor requires grad, and the other library "
+                            "would get its values without the graph; export t.detach() "
+                            "(as PyTorch asks of its own tensors)")
+        return self.data.__dlpack__(*args, **kwargs)  # type: ignore[attr-defined]
+
+    def __dlpack_device__(self) -> Any:
+        return self.data.__dlpack_device__()  # type: ignore[attr-defined]
+
     # --- operators -------------------------------------------------------------------------
     def __abs__(self) -> Any: return self.abs()  # type: ignore[attr-defined]
     def __mod__(self, other: Any) -> Any: return _f().mod(self, other)
