@@ -28,11 +28,11 @@ from .engine.constructors import (
     zeros,
     zeros_like,
 )
+from .engine.derivatives import grad, hessian, hvp, jacobian, value_and_grad
 from .engine.gradcheck import GradcheckResult, gradcheck
 from .engine.mode import enable_grad, is_grad_enabled, no_grad, strict_shapes
 from .engine.ops import REGISTRY
 from .engine.tensor import Tensor
-from .engine.transforms import grad, value_and_grad
 from .errors import AnomalyError, ShapeError, ShapeWarning
 from .viz import draw_graph, save_backward_steps
 
@@ -72,8 +72,11 @@ __all__ = [
     "full",
     "full_like",
     "grad",
+    "hessian",
+    "hvp",
     "gradcheck",
     "is_grad_enabled",
+    "jacobian",
     "linspace",
     "log_softmax",
     "logsumexp",
