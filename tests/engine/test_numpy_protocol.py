@@ -237,3 +237,17 @@ def test_dlpack_is_refused_on_a_tensor_that_requires_grad() -> None:
     assert np.shares_memory(tc.from_dlpack(X).data, X)
     with pytest.raises(TypeError, match="detach"):
         np.from_dlpack(Tensor(X, requires_grad=True))
+
+
+def test_the_docs_table_is_generated_from_the_code() -> None:
+    from pathlib import Path
+
+    from tinygrad_course.engine.numpy_table import markdown_table
+    page = (Path(__file__).resolve().parents[2] / "docs" / "numpy.md").read_text("utf-8")
+    start, end = "<!-- supported-table:start -->\n", "<!-- supported-table:end -->"
+    table = page.split(start, 1)[1].split(end, 1)[0].strip()
+    assert table == markdown_table().strip(), (
+        "docs/numpy.md's table is stale; paste in the output of: python -c 'from "
+        "tinygrad_course.engine.numpy_table import markdown_table; print(markdown_table())'")
+    for name in SUPPORTED:
+        assert f"`np.{name}`" in table
