@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from .mode import is_grad_enabled
+
 __all__ = ["array_ufunc", "array_function"]
 
 _tables: dict[str, Any] = {}
@@ -59,11 +61,6 @@ def _needs_grad(x: Any, Tensor: Any) -> bool:
     return False
 
 
-def _recording() -> bool:
-    from .mode import is_grad_enabled
-    return is_grad_enabled()
-
-
 def _refuse(what: str, why: str) -> TypeError:
     return TypeError(
         f"{what} on a Tensor that requires grad {why}, so its result would be silently cut "
@@ -90,10 +87,14 @@ def _cast(result: Any, dtype: Any, name: str) -> Any:
 
 def array_ufunc(self: Any, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
     """``np.<ufunc>(...)`` with a Tensor among the operands (NEP 13)."""
-    tables = _load()
+    tables = _tables or _load()
+    if method == "__call__" and not kwargs:  # the common case, first: np.tanh(Z), X * W
+        entry = tables["ufuncs"].get(ufunc)
+        if entry is not None:
+            return entry.impl(*inputs)
     T = tables["Tensor"]
     name = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
-    grad = _recording() and (_needs_grad(inputs, T) or _needs_grad(kwargs, T))
+    grad = is_grad_enabled() and (_needs_grad(inputs, T) or _needs_grad(kwargs, T))
     direct = method == "__call__" and ufunc in tables["ufuncs"] and \
         kwargs.get("out") is None and kwargs.get("where", True) is True
     if ufunc in tables["passive"] or not (grad or direct):
@@ -130,16 +131,18 @@ def array_ufunc(self: Any, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs:
 
 def array_function(self: Any, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
     """``np.<function>(...)`` with a Tensor among the arguments (NEP 18)."""
-    tables = _load()
+    tables = _tables or _load()
     T = tables["Tensor"]
     if not all(issubclass(t, (np.ndarray, T)) for t in types):
         return NotImplemented
     entry = tables["funcs"].get(func)
+    if entry is not None and not kwargs and (func is not np.where or len(args) == 3):
+        return entry.impl(*args)  # the common case, first: np.dot(W, X), np.sum(logprobs)
     module = (getattr(func, "__module__", None) or "numpy").replace("numpy", "np", 1)
     name = f"{module if module.startswith('np') else 'np'}.{getattr(func, '__name__', func)}"
     if func is np.where and len(args) + len(kwargs) == 1:
         entry = None  # np.where(cond): the indices where cond holds, no gradient
-    grad = _recording() and (_needs_grad(args, T) or _needs_grad(kwargs, T))
+    grad = is_grad_enabled() and (_needs_grad(args, T) or _needs_grad(kwargs, T))
     if entry is None:
         if grad and func not in tables["passive"] and func is not np.where:
             raise _refuse(name, "has no derivative rule here")
