@@ -251,3 +251,20 @@ def test_the_docs_table_is_generated_from_the_code() -> None:
         "tinygrad_course.engine.numpy_table import markdown_table; print(markdown_table())'")
     for name in SUPPORTED:
         assert f"`np.{name}`" in table
+
+
+def test_issue_11_item_9_numpy_functions_no_longer_drop_the_graph() -> None:
+    # each of these returned a detached ndarray or raised about out=/dtype= at cbba949
+    x = Tensor(X, requires_grad=True)
+    for out in (np.reshape(x, (3, 2)), np.sum(x), np.mean(x), np.exp(x), np.transpose(x),
+                np.squeeze(x[None]), np.clip(x, 0.3, 0.6), np.max(x, axis=0)):
+        assert isinstance(out, Tensor) and out.requires_grad
+    np.sum(np.reshape(x, (3, 2)) * np.reshape(np.exp(x), (3, 2))).backward()
+    np.testing.assert_allclose(x.grad, np.exp(X) * (1 + X), rtol=1e-12)  # d(x·eˣ)/dx
+
+
+def test_new_ops_draw_with_their_rules() -> None:
+    from tinygrad_course.viz import draw_graph
+    x = Tensor(X, requires_grad=True, name="x")
+    graph = draw_graph(np.sum(np.sin(x) * np.cumsum(x, axis=1)))
+    assert "∂t1/∂x: cos(x)" in graph.source and "reverse cumsum" in graph.source
