@@ -181,6 +181,14 @@ def test_out_without_a_gradient_writes_like_numpy() -> None:
     assert result is plain and np.allclose(plain.data, 2 * X)
 
 
+def test_out_into_a_tensor_saved_by_a_graph_is_caught_at_backward() -> None:
+    w, plain = Tensor(Y, requires_grad=True), Tensor(X.copy())
+    cost = np.sum(w * plain)           # saves plain's values for dcost/dw
+    np.multiply(plain, 2.0, out=plain)  # ...which change in place afterwards
+    with pytest.raises(RuntimeError, match="in place"):
+        cost.backward()
+
+
 def test_keywords_dtype_where_keepdims() -> None:
     x = Tensor(X.astype(np.float32), requires_grad=True)
     s = np.sum(x, axis=1, keepdims=True, dtype=np.float64)

@@ -75,6 +75,10 @@ def _plain(func: Any, args: Any, kwargs: Any, T: type) -> Any:
     out = kwargs.get("out")
     if out is None:
         return result
+    from .record import mark_modified
+    for t in out if isinstance(out, tuple) else (out,):
+        if isinstance(t, T):  # its values changed in place: graphs that saved it must know
+            mark_modified(t)
     return out[0] if isinstance(out, tuple) and len(out) == 1 else out
 
 

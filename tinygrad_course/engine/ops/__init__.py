@@ -10,6 +10,6 @@ from . import (  # noqa: F401  (registration side effect)
     special,
     trig,
 )
-from .registry import NUMPY, REGISTRY, Op, Variadic, defop, unbroadcast
+from .registry import REGISTRY, Op, Variadic, defop, unbroadcast
 
-__all__ = ["NUMPY", "REGISTRY", "Op", "Variadic", "defop", "unbroadcast"]
+__all__ = ["REGISTRY", "Op", "Variadic", "defop", "unbroadcast"]
