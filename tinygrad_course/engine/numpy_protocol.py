@@ -69,14 +69,15 @@ def _refuse(what: str, why: str) -> TypeError:
         "should flow.")
 
 
-def _plain(func: Any, args: Any, kwargs: Any, T: type) -> Any:
+def _plain(func: Any, args: Any, kwargs: Any, T: Any) -> Any:
     """Run numpy on the underlying arrays; Tensors given as ``out=`` get the result."""
     result = func(*_raw(args, T), **_raw(kwargs, T))
     out = kwargs.get("out")
     if out is None:
         return result
     from .record import mark_modified
-    for t in out if isinstance(out, tuple) else (out,):
+    targets: tuple[Any, ...] = out if isinstance(out, tuple) else (out,)
+    for t in targets:
         if isinstance(t, T):  # its values changed in place: graphs that saved it must know
             mark_modified(t)
     return out[0] if isinstance(out, tuple) and len(out) == 1 else out
