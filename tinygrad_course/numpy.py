@@ -6,7 +6,7 @@ reaches through numpy's protocols); constructors take ``requires_grad=``.
 >>> w = tnp.array([0.5, -1.0], requires_grad=True)
 >>> tnp.sum(tnp.tanh(w) ** 2).backward()
 >>> w.grad.round(4).tolist()
-[0.7864, -0.6397]
+[0.7269, -0.6397]
 """
 
 from __future__ import annotations
