@@ -16,8 +16,10 @@ import numpy as np
 from ..errors import ShapeError
 from .composite import concatenate, stack, where
 from .ops import arrays as A
+from .ops import elementwise as E
+from .ops import linalg as L
 from .ops import movement as M
-from .record import apply
+from .record import _binary, apply
 from .shapes import normalize_axes
 from .tensor import Tensor
 
@@ -230,12 +232,13 @@ def dot(a: Any, b: Any) -> Tensor:
     """numpy's ``dot``: a product with a scalar, the inner product of vectors, the matrix
     product of 2-D arrays (the course's ``np.dot(W, X)``), and for N-D the sum over the last
     axis of ``a`` and the second-to-last of ``b``."""
-    ta, tb = _t(a), _t(b)
-    if ta.ndim == 0 or tb.ndim == 0:
-        return ta * tb
-    if tb.ndim <= 2:
-        return ta @ tb
-    return tensordot(ta, tb, axes=([-1], [-2]))
+    na = np.ndim(a.data if isinstance(a, Tensor) else a)
+    nb = np.ndim(b.data if isinstance(b, Tensor) else b)
+    if na == 0 or nb == 0:
+        return _binary(E.MUL, a, b)
+    if nb <= 2:  # the course's case: straight to the matmul primitive, no wrapping of X
+        return _binary(L.MATMUL, a, b)
+    return tensordot(a, b, axes=([-1], [-2]))
 
 
 def einsum(subscripts: str, *operands: Any) -> Tensor:
