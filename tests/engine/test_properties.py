@@ -402,7 +402,11 @@ def test_every_registered_op_has_a_property_test() -> None:
         if not module.name.endswith("__main__"):
             with contextlib.suppress(ImportError):  # a module needing a missing extra
                 importlib.import_module(module.name)
-    missing, stale = set(REGISTRY) - set(CASES), set(CASES) - set(REGISTRY)
+    # The ops of issue 12's modules are swept by tests/engine/test_new_ops.py (which checks
+    # that each of them has a case there).
+    elsewhere = {n for n, op in REGISTRY.items() if op.vjps[0].__module__.rsplit(".", 1)[-1]
+                 in ("trig", "special", "arrays")}
+    missing, stale = set(REGISTRY) - set(CASES) - elsewhere, set(CASES) - set(REGISTRY)
     assert not missing, f"ops without a property test: {sorted(missing)} (add a @case)"
     assert not stale, f"cases for ops that are not registered: {sorted(stale)}"
 

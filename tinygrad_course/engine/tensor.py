@@ -18,11 +18,12 @@ from .ops import reduce as R
 from .ops.registry import Op
 from .record import TensorBase, _binary, _unary, apply, make, mark_modified, raw
 from .shapes import normalize_axes, normalize_index
+from .tensor_methods import TensorMethods
 
 __all__ = ["Tensor", "as_tensor"]
 
 
-class Tensor(TensorBase):
+class Tensor(TensorBase, TensorMethods):
     """An n-dimensional array that records the operations made from it.
 
     >>> a = Tensor(2.0, requires_grad=True, name="a")
@@ -38,7 +39,6 @@ class Tensor(TensorBase):
     """
 
     __slots__ = ()  # the engine's fields live in TensorBase (record.py)
-    __array_ufunc__ = None  # ndarray (op) Tensor defers to our reflected operators
     __hash__ = object.__hash__  # == is elementwise, yet tensors stay usable as dict keys
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None,
@@ -209,8 +209,13 @@ class Tensor(TensorBase):
         return apply(M.RESHAPE, (self,), {"shape": tuple(int(n) for n in new)})
 
     def transpose(self, *axes: Any) -> Tensor:
+        """Reverse the axes; or permute them as numpy (``t.transpose(2, 0, 1)``, one axis per
+        dimension); or, given two axes of a tensor with more or fewer than two dimensions, or
+        ``(0, 1)``, swap those two as PyTorch (``t.transpose(0, 1)`` of a matrix is ``t.T``)."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
+        elif len(axes) == 2 and (self.ndim != 2 or tuple(axes) == (0, 1)):
+            return self.swapaxes(int(axes[0]), int(axes[1]))
         perm = tuple(reversed(range(self.ndim))) if not axes else tuple(int(a) for a in axes)
         if sorted(a % max(self.ndim, 1) for a in perm) != list(range(self.ndim)):
             raise ShapeError(f"transpose: {perm} is not a permutation of the {self.ndim} axes "

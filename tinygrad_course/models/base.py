@@ -17,6 +17,7 @@ from ..nn.layers import Linear, Sequential, linears
 from ..nn.module import Module
 from ..optim import Optimizer, make_optimizer
 from ..progress import ProgressBar
+from .interop import InteropMixin
 
 __all__ = ["Model", "History", "check_data"]
 
@@ -88,7 +89,7 @@ def check_data(X: Any, Y: Any | None, n_x: int, n_y: int = 1) -> tuple[np.ndarra
     return x, y
 
 
-class Model(Module):
+class Model(InteropMixin, Module):
     """A network ``self.net`` ending in a sigmoid, trained on the course's cross-entropy."""
 
     net: Sequential
