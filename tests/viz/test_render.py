@@ -102,7 +102,7 @@ def test_unknown_suffix_is_refused(tmp_path: Path) -> None:
         render(draw_graph(seed()), tmp_path / "e.gif")
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load(path: Path) -> ModuleType:

@@ -43,7 +43,7 @@ def test_named_steps_png_highlight_and_step_page(tmp_path: Path,
     assert status == 0 and out.startswith("e = 6; de/da = 2, de/db = 5\n")
     assert (tmp_path / "e.png").read_bytes()[:4] == b"\x89PNG"
     page = (tmp_path / "e.html").read_text(encoding="utf-8")
-    assert page.count('<section class="frame"') == 6  # forward + e, d, c, b, a
+    assert page.count('"caption":') == 6  # forward + e, d, c, b, a
     assert "de/db = de/dc·dc/db + de/dd·dd/db = 2·1 + 3·1 = 5" in page
 
 
