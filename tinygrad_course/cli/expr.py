@@ -62,9 +62,13 @@ class Program:
     inputs: tuple[str, ...]
 
 
-def _piece(source: str, node: ast.AST) -> str:
-    text = ast.get_source_segment(source, node) or type(node).__name__
+def _clip(text: str) -> str:
+    """User text quoted in a message, cut to 60 characters."""
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _piece(source: str, node: ast.AST) -> str:
+    return _clip(ast.get_source_segment(source, node) or type(node).__name__)
 
 
 def _refuse(source: str, node: ast.AST, what: str | None = None) -> ExprError:
@@ -122,15 +126,13 @@ names, + - * / **, unary minus and the functions exp, log, sqrt, abs, tanh, sigm
     if len(source) > MAX_CHARS:
         raise ExprError(f"the expression is {len(source):,} characters long; the limit is "
                         f"{MAX_CHARS:,}")
-    if "\x00" in source:
-        raise ExprError("the expression contains a NUL character")
     try:
         tree = ast.parse(source, mode="exec")
     except SyntaxError as e:
         raise ExprError(f"not a valid expression: {e.msg} (column {e.offset})") from None
     except (RecursionError, MemoryError):
         raise ExprError("the expression is nested too deeply to parse") from None
-    except ValueError as e:  # e.g. a number literal with too many digits
+    except ValueError as e:  # a NUL byte, or a number literal with too many digits
         raise ExprError(f"not a valid expression: {e}") from None
     ops = sum(1 for node in ast.walk(tree) if isinstance(node, _OPS))
     if ops > MAX_OPS:
@@ -176,19 +178,20 @@ def parse_bindings(args: Iterable[str]) -> dict[str, float]:
     {'a': 2.0, 'b': -0.0015, 'c': 1.0}
     """
     values: dict[str, float] = {}
-    for arg in args:
-        name, eq, text = arg.partition("=")
+    for full in args:
+        arg = _clip(full)
+        name, eq, text = full.partition("=")
         name, text = unicodedata.normalize("NFKC", name.strip()), text.strip()
         if not eq or not name.isidentifier() or keyword.iskeyword(name):
             raise ExprError(f"`{arg}` is not a binding: write NAME=NUMBER, e.g. a=2")
         try:
             value = float(text)
         except (ValueError, OverflowError):
-            raise ExprError(f"`{arg}`: {text!r} is not a number") from None
+            raise ExprError(f"`{arg}`: {_clip(text)!r} is not a number") from None
         if not math.isfinite(value):
             raise ExprError(f"`{arg}`: the value must be a finite number")
         if name in values:
-            raise ExprError(f"`{name}` is given twice")
+            raise ExprError(f"`{_clip(name)}` is given twice")
         values[name] = value
     return values
 

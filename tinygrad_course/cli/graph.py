@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -35,11 +35,21 @@ _BOUNDS = (f"Bounds: an expression of at most {MAX_CHARS:,} characters and {MAX_
 
 
 class _GraphParser(argparse.ArgumentParser):
-    """The ``graph`` subcommand's parser: an expression such as ``-a*b`` is not an option.
+    """The ``graph`` subcommand's parser: an expression such as ``-a*b`` is not an option, and
+    a usage error is one line (argparse prints the whole usage first).
 
     argparse takes every argument that starts with ``-`` for an option; here only ``-o`` and
     ``-h`` (and ``--long`` ones) are, so ``graph "-a*b" a=1 b=2`` works without ``--``.
     """
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        ns, extras = super().parse_known_args(args, namespace)
+        if extras:  # reported here, in one line, rather than by the top-level parser
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return ns, extras
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{_PROG}: error: {_short(message)} (see {_PROG} --help)\n")
 
     def _parse_optional(self, arg_string: str) -> Any:
         if arg_string.startswith("-") and not arg_string.startswith("--") \
@@ -84,9 +94,14 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+def _short(message: str, limit: int = 400) -> str:
+    """One line, whatever the message holds (a pasted argument can be megabytes long)."""
+    line = " ".join(str(message).split())
+    return line if len(line) <= limit else line[:limit - 3] + "..."
+
+
 def _fail(message: str, status: int = 2) -> int:
-    line = " ".join(str(message).split())  # one line, whatever the message holds
-    print(f"{_PROG}: error: {line}", file=sys.stderr)
+    print(f"{_PROG}: error: {_short(message)}", file=sys.stderr)
     return status
 
 
