@@ -17,8 +17,15 @@ import numpy as np
 from ..engine.tensor import Tensor
 from ..viz.draw import draw_graph
 from ..viz.labels import fmt_number
-from ..viz.render import (MAX_LAYOUT_EDGES, MAX_LAYOUT_NODES, RENDER_TIMEOUT, GraphTooLarge,
-                          GraphvizMissing, format_for, render)
+from ..viz.render import (
+    MAX_LAYOUT_EDGES,
+    MAX_LAYOUT_NODES,
+    RENDER_TIMEOUT,
+    GraphTooLarge,
+    GraphvizMissing,
+    format_for,
+    render,
+)
 from ..viz.steps import save_backward_steps
 from .expr import FUNCTIONS, MAX_CHARS, MAX_OPS, ExprError, evaluate, parse, parse_bindings
 
