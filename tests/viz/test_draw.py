@@ -87,7 +87,10 @@ def test_kinds_look_different_and_the_root_stands_out() -> None:
     kinds = {n: re.search(r"tooltip=(\w+)", dot.nodes[dot.ids[n]]).group(1)
              for n in ("X", "w", "Z", "J")}
     assert kinds == {"X": "input", "w": "parameter", "Z": "intermediate", "J": "output"}
-    fills = {n: re.search(r'fillcolor="([^"]+)"', dot.nodes[dot.ids[n]]).group(1) for n in kinds}
+    # a box without its own fillcolor has the graph's default one (intermediate, white)
+    default = re.search(r'^\tnode \[fillcolor="([^"]+)"', dot.source, re.M).group(1)
+    fills = {n: (re.findall(r'fillcolor="([^"]+)"', dot.nodes[dot.ids[n]]) or [default])[0]
+             for n in kinds}
     assert len(set(fills.values())) == 4
     assert "penwidth=2.5" in dot.nodes[dot.ids["J"]]
     assert "penwidth" not in dot.nodes[dot.ids["Z"]]

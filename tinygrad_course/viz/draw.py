@@ -30,6 +30,12 @@ FAN_OUT = 4
 FILL = {"output": "#ffe08a", "parameter": "#cfe3ff", "input": "#e6e6e6",
         "intermediate": "#ffffff"}
 PATH_COLOR = "#d62728"
+# Op nodes and constants are drawn inside an unnamed subgraph (a scope for node defaults, no
+# effect on the layout) per cluster, so each node states only what differs.
+OP_STYLE = {"shape": "circle", "style": "filled", "fillcolor": "#f2f2f2", "margin": "0.02",
+            "width": "0.3", "height": "0.3"}
+CONST_STYLE = {"shape": "plaintext", "style": "", "fontcolor": "#666666", "fontsize": "10",
+               "tooltip": "constant"}
 
 
 def draw_graph(root: Tensor, *, show_data: bool = True, show_grad: bool = True,
@@ -125,7 +131,10 @@ class Drawing:
         g = graphviz.Digraph("computation_graph", graph_attr={
             "rankdir": self.rankdir, "fontname": "Helvetica", "nodesep": "0.25",
             "ranksep": "0.35"},
-            node_attr={"fontname": "Helvetica", "fontsize": "11"},
+            # The tensor box is the default: on a 10,000-tensor graph graphviz's quoting of
+            # each attribute of each node is most of the time spent here.
+            node_attr={"fontname": "Helvetica", "fontsize": "11", "shape": "box",
+                       "style": "rounded,filled", "fillcolor": FILL["intermediate"]},
             edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"})
         self.nodes = self.edges = 0
         self.edge_ids = {}
@@ -148,6 +157,19 @@ class Drawing:
                 c = c.parent
             return subgraphs[id(c)] if c is not None else g
 
+        scopes: dict[int, tuple[graphviz.Digraph, graphviz.Digraph]] = {}
+
+        def op_scope(t: Tensor) -> tuple[graphviz.Digraph, graphviz.Digraph]:
+            """The op and constant scopes of the subgraph ``t`` is drawn in."""
+            sub = home(t)
+            if id(sub) not in scopes:
+                scopes[id(sub)] = (graphviz.Digraph(node_attr=OP_STYLE),
+                                   graphviz.Digraph(node_attr=CONST_STYLE))
+                subs.append((sub, scopes[id(sub)]))
+            return scopes[id(sub)]
+
+        subs: list[tuple[graphviz.Digraph, tuple[graphviz.Digraph, graphviz.Digraph]]] = []
+
         drawn_boxes: set[int] = set()
         for k, t in enumerate(walk.order):
             layer = self.box.get(id(t))
@@ -159,15 +181,19 @@ class Drawing:
                                tooltip="collapsed layer")
                 continue
             kind = kind_of(t, self.root)
-            attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": FILL[kind],
-                     "tooltip": kind}
+            attrs = {"tooltip": kind}
+            if kind != "intermediate":
+                attrs["fillcolor"] = FILL[kind]
             if kind == "output":
                 attrs.update(penwidth="2.5", color="#b8860b")
             if id(t) in on_path:
                 attrs.update(color=PATH_COLOR, penwidth="2.5")
             self._node(home(t), f"T{k}", self._tensor_label(t), **attrs)
             if t.op is not None:
-                self._op(home(t), t, k, id(t) in on_path)
+                self._op(*op_scope(t), t, k, id(t) in on_path)
+        for sub, (ops, consts) in subs:
+            sub.subgraph(ops)
+            sub.subgraph(consts)
         # Clusters go in innermost first, so each is complete when its parent takes it.
         for c in sorted(self.clusters, key=lambda c: -_depth(c)):
             if id(c) in subgraphs:
@@ -188,7 +214,7 @@ class Drawing:
 
     def _edge(self, g: graphviz.Digraph, tail: str, head: str, **attrs: str) -> None:
         self.edges += 1
-        g.edge(tail, head, id=f"E_{tail}_{head}", **attrs)
+        g.edge(tail, head, **attrs)
 
     def _tensor_label(self, t: Tensor) -> str:
         names = self.walk.names
@@ -204,22 +230,20 @@ class Drawing:
         rows.append(esc(f"→ {names[id(out)]} {shape_text(out.shape)}"))
         return html_lines(rows)
 
-    def _op(self, sub: graphviz.Digraph, t: Tensor, k: int, hot: bool) -> None:
+    def _op(self, ops: graphviz.Digraph, consts: graphviz.Digraph, t: Tensor, k: int,
+            hot: bool) -> None:
         op = t.op
         assert op is not None
-        shape = "circle" if len(op.symbol) <= 2 else "ellipse"
-        attrs = {"shape": shape, "style": "filled", "fillcolor": "#f2f2f2",
-                 "tooltip": esc(op.name), "fontsize": "12", "margin": "0.02", "width": "0.3",
-                 "height": "0.3"}
+        attrs = {"tooltip": esc(op.name)}
+        if len(op.symbol) > 2:
+            attrs["shape"] = "ellipse"
         if hot:
             attrs.update(color=PATH_COLOR, penwidth="2")
-        self._node(sub, f"O{k}", esc(op.symbol), **attrs)
+        self._node(ops, f"O{k}", esc(op.symbol), **attrs)
         if self.show_constants:
             for i, x in enumerate(t.inputs):
                 if not isinstance(x, Tensor):
-                    self._node(sub, f"K{k}_{i}", esc(input_name(x, {})),
-                               shape="plaintext", fontcolor="#666666", fontsize="10",
-                               tooltip="constant")
+                    self._node(consts, f"K{k}_{i}", esc(input_name(x, {})))
 
     def _all_edges(self, g: graphviz.Digraph, hot: frozenset[tuple[int, int]],
                    home: Any) -> None:
@@ -265,7 +289,7 @@ class Drawing:
                     attrs["label"] = esc(label)
                 if (id(x), id(t)) in hot:
                     attrs.update(color=PATH_COLOR, fontcolor=PATH_COLOR, penwidth="2.5")
-                self._edge(g, tail, head, **attrs)
+                self._edge(g, tail, head, id=f"E_{tail}_{head}", **attrs)
                 self.edge_ids.setdefault((id(x), id(t)), []).append(f"E_{tail}_{head}")
 
     def _more(self, g: graphviz.Digraph) -> None:
