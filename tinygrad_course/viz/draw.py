@@ -19,6 +19,8 @@ from .walk import GraphWalk
 if TYPE_CHECKING:  # graphviz is imported when a picture is made, not with the package
     import graphviz
 
+    from .picture import Picture
+
 __all__ = ["draw_graph", "Drawing", "DEFAULT_MAX_NODES", "FAN_OUT"]
 
 DEFAULT_MAX_NODES = 10_000
@@ -42,8 +44,10 @@ def draw_graph(root: Tensor, *, show_data: bool = True, show_grad: bool = True,
                show_edge_derivatives: bool = True, rankdir: str = "LR",
                highlight: Tensor | str | None = None, collapse_layers: bool = False,
                max_nodes: int | None = DEFAULT_MAX_NODES, show_constants: bool = True
-               ) -> graphviz.Digraph:
-    """The computation graph that produced ``root``, as an unrendered ``graphviz.Digraph``.
+               ) -> Picture:
+    """The computation graph that produced ``root``, as an unrendered ``graphviz.Digraph``
+    (a :class:`~tinygrad_course.viz.picture.Picture`, whose ``pipe``, ``render`` and display in
+    Jupyter run ``dot`` within the rendering budget of ``viz.render``).
 
     One box per tensor (name, shape, value and, after backward, its ``.grad``), one node per
     op, and on each edge the local derivative of the op's output with respect to that input.
@@ -123,12 +127,14 @@ class Drawing:
         c = self.box.get(id(t))
         return f"L{self.walk.index[c.key]}" if c is not None else f"T{self.walk.index[id(t)]}"
 
-    def digraph(self) -> graphviz.Digraph:
+    def digraph(self) -> Picture:
         """Build the Digraph (the highlighted path, if any, in red)."""
         import graphviz
 
+        from .picture import Picture  # imports graphviz: only when a picture is made
+
         walk = self.walk
-        g = graphviz.Digraph("computation_graph", graph_attr={
+        g = Picture("computation_graph", graph_attr={
             "rankdir": self.rankdir, "fontname": "Helvetica", "nodesep": "0.25",
             "ranksep": "0.35"},
             # The tensor box is the default: on a 10,000-tensor graph graphviz's quoting of
