@@ -8,8 +8,14 @@ from typing import Any
 
 import graphviz
 
-from .render import (MAX_LAYOUT_EDGES, MAX_LAYOUT_NODES, RENDER_TIMEOUT, GraphTooLarge,
-                     GraphvizMissing, render_source)
+from .render import (
+    MAX_LAYOUT_EDGES,
+    MAX_LAYOUT_NODES,
+    RENDER_TIMEOUT,
+    GraphTooLarge,
+    GraphvizMissing,
+    render_source,
+)
 
 __all__ = ["Picture"]
 
