@@ -346,3 +346,21 @@ def test_million_node_chain_has_no_recursion_error() -> None:
     assert "… 990,001 more tensors and 990,000 ops not drawn" in dot.nodes["MORE"]
     assert "… 999,801 more tensors" in draw_graph(y, max_nodes=200).source
     assert count_upto(y, 2_000_000) == 1_000_001
+
+
+def test_data_keeps_its_name_through_the_course_costs() -> None:
+    from tinygrad_course import losses
+
+    A = Tensor(np.array([[0.3, 0.8, 0.6, 0.1, 0.9]]), requires_grad=True, name="A")
+    Y = Tensor(np.array([[0.0, 1.0, 1.0, 0.0, 1.0]]), name="Y")
+    for cost in (losses.binary_cross_entropy, losses.mse):
+        J = cost(A, Y)
+        J.backward()
+        src = draw_graph(J).source
+        assert "<b>Y</b>" in src and "const(1, 5)" not in src  # data is drawn by its name
+        assert "<b>J</b>" in src and "dJ/dA" in src  # the cost is J, edges read dJ/d...
+        # same numbers as with the labels given as an array
+        A2 = Tensor(A.data, requires_grad=True)
+        cost(A2, Y.data).backward()
+        np.testing.assert_array_equal(A.grad, A2.grad)
+        A.grad = None
