@@ -32,6 +32,7 @@ HOSTILE = [
     "&amp; &#60;b&#62;",
     "</script><script>alert(1)</script>",
     "a\nb\tc\x1b[31m",
+    "@@SVG@@ @@FRAMES@@ @@TITLE@@ @@JS@@",  # the page template's markers
 ]
 
 
@@ -117,7 +118,8 @@ def test_svg_in_a_browser_runs_nothing(tmp_path: Path) -> None:
 @needs_chromium
 def test_step_page_runs_nothing(tmp_path: Path, engine: str) -> None:
     page = save_backward_steps(hostile_graph(), tmp_path / "steps.html",
-                               title=HOSTILE[8], engine=engine)
+                               title=HOSTILE[8] + HOSTILE[10], engine=engine)
+    assert page.read_text().count("<svg") == 1
     _check_in_chromium(tmp_path, page, scripts=2)  # the frames' JSON and the page's script
 
 

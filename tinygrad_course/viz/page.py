@@ -30,11 +30,14 @@ def page_html(title: str, svg: str, frames: Sequence[dict[str, Any]]) -> str:
     if not frames:
         raise ValueError("page_html needs at least one frame")
     js = _template("steps.js").replace("@@GRAD_COLOR@@", GRAD_COLOR)
-    # Plain replacement, not str.format: the CSS and script are full of braces. The SVG and the
-    # frames go in last, so text inside them is never taken for a marker.
-    page = (_template("steps.html").replace("@@CSS@@", _template("steps.css"))
-            .replace("@@JS@@", js).replace("@@TITLE@@", esc(title))
-            .replace("@@LAST@@", str(len(frames) - 1)))
-    before, after = page.split("@@SVG@@")
+    # Plain replacement, not str.format: the CSS and script are full of braces. The template
+    # is cut at its markers first and user text (the title) goes in last, so nothing a user
+    # wrote is ever taken for a marker.
+    before, after = _template("steps.html").split("@@SVG@@")
     head, tail = after.split("@@FRAMES@@")
-    return before + svg + head + _json_for_script(list(frames)) + tail
+
+    def fill(part: str) -> str:
+        return (part.replace("@@CSS@@", _template("steps.css")).replace("@@JS@@", js)
+                .replace("@@LAST@@", str(len(frames) - 1)).replace("@@TITLE@@", esc(title)))
+
+    return fill(before) + svg + fill(head) + _json_for_script(list(frames)) + fill(tail)
