@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.ops.registry import NUMPY, unbroadcast
+from ..engine.ops.registry import unbroadcast
 from ..engine.tensor import Tensor
+from ..engine.xp import NUMPY
 from .escape import esc
 
 __all__ = ["GRAD_COLOR", "SMALL", "edge_label", "fmt_number", "html_lines", "input_name",
