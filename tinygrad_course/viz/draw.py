@@ -163,18 +163,14 @@ class Drawing:
                 c = c.parent
             return subgraphs[id(c)] if c is not None else g
 
-        scopes: dict[int, tuple[graphviz.Digraph, graphviz.Digraph]] = {}
+        # Per subgraph: the unnamed op and constant scopes its ops are drawn in.
+        Scope = tuple[graphviz.Digraph, graphviz.Digraph, graphviz.Digraph]
+        scopes: dict[int, Scope] = {}
 
-        def op_scope(t: Tensor) -> tuple[graphviz.Digraph, graphviz.Digraph]:
-            """The op and constant scopes of the subgraph ``t`` is drawn in."""
+        def op_scope(t: Tensor) -> Scope:
             sub = home(t)
-            if id(sub) not in scopes:
-                scopes[id(sub)] = (graphviz.Digraph(node_attr=OP_STYLE),
-                                   graphviz.Digraph(node_attr=CONST_STYLE))
-                subs.append((sub, scopes[id(sub)]))
-            return scopes[id(sub)]
-
-        subs: list[tuple[graphviz.Digraph, tuple[graphviz.Digraph, graphviz.Digraph]]] = []
+            return scopes.setdefault(id(sub), (sub, graphviz.Digraph(node_attr=OP_STYLE),
+                                               graphviz.Digraph(node_attr=CONST_STYLE)))
 
         drawn_boxes: set[int] = set()
         for k, t in enumerate(walk.order):
@@ -196,12 +192,13 @@ class Drawing:
                 attrs.update(color=PATH_COLOR, penwidth="2.5")
             self._node(home(t), f"T{k}", self._tensor_label(t), **attrs)
             if t.op is not None:
-                self._op(*op_scope(t), t, k, id(t) in on_path)
-        for sub, (ops, consts) in subs:
+                _, ops, consts = op_scope(t)
+                self._op(ops, consts, t, k, id(t) in on_path)
+        for sub, ops, consts in scopes.values():
             sub.subgraph(ops)
             sub.subgraph(consts)
         # Clusters go in innermost first, so each is complete when its parent takes it.
-        for c in sorted(self.clusters, key=lambda c: -_depth(c)):
+        for c in sorted(self.clusters, key=lambda c: -c.depth):
             if id(c) in subgraphs:
                 parent = subgraphs.get(id(c.parent)) if c.parent is not None else None
                 (parent if parent is not None else g).subgraph(subgraphs[id(c)])
@@ -309,11 +306,3 @@ class Drawing:
                 self._edge(g, "MORE", self.tid(t) if id(t) in self.box else f"O{k}",
                            style="dashed", color="#c08a2a")
 
-
-def _depth(c: Cluster) -> int:
-    n = 0
-    p = c.parent
-    while p is not None:
-        n += 1
-        p = p.parent
-    return n
