@@ -73,9 +73,12 @@ def pictures() -> dict[str, Callable[[], Any]]:
         "seed_chain_rule_b.svg": after_backward(seed_example, highlight="b"),
         "logistic_regression.svg": after_backward(logistic_regression, rankdir="TB"),
         "two_layer_net.svg": after_backward(two_layer_net, rankdir="TB"),
-        "two_layer_net_collapsed.svg": after_backward(two_layer_net, collapse_layers=True),
+        # Top to bottom: a chain of layer boxes drawn left to right is wider than the column.
+        "two_layer_net_collapsed.svg": after_backward(two_layer_net, collapse_layers=True,
+                                                      rankdir="TB"),
         "deep_net_collapsed.svg": after_backward(lambda: two_layer_net((4, 5, 5, 3, 1)),
-                                                 collapse_layers=True, show_data=False),
+                                                 collapse_layers=True, show_data=False,
+                                                 rankdir="TB"),
     }
 
 

@@ -37,6 +37,12 @@ def _labels(Y: Any, like: Tensor, what: str) -> Any:
     return y
 
 
+def _as_input(Y: Any, y: Any) -> Any:
+    """The label input of the cost: ``Y`` itself when it is a data Tensor holding exactly
+    ``y`` (so pictures of the graph show ``Y`` by its name), else the array ``y``."""
+    return Y if isinstance(Y, Tensor) and Y.data is y and not Y.requires_grad else y
+
+
 def _m(A: Tensor) -> int:
     if A.ndim == 0:
         return 1
@@ -59,7 +65,7 @@ def binary_cross_entropy(A: Any, Y: Any) -> Tensor:
     """
     A = as_tensor(A)
     y = _labels(Y, A, "binary_cross_entropy")
-    return _bce(A, y, 1 - y, -1.0 / _m(A))
+    return _bce(A, _as_input(Y, y), 1 - y, -1.0 / _m(A))
 
 
 def _bce(A: Tensor, y: Any, one_minus_y: Any, scale: float) -> Tensor:
@@ -114,7 +120,7 @@ def mse(A: Any, Y: Any) -> Tensor:
     1.25
     """
     A = as_tensor(A)
-    d = A - _labels(Y, A, "mse")
+    d = A - _as_input(Y, _labels(Y, A, "mse"))
     return (d * d).sum() * (0.5 / _m(A))
 
 

@@ -2,7 +2,8 @@
 
 Python syntax parsed with ``ast`` and checked against a whitelist: numbers, names, ``+ - * /
 **``, unary minus, and the engine's functions (exp, log, ...). Assignments name intermediate
-tensors, as the course does: ``c = a + b; d = b + 1; e = c * d``. Nothing is ever ``eval``-ed.
+tensors, as the course does: ``c = a + b; d = b + 1; e = c * d``. Nothing is ever ``eval``-ed,
+and the work is bounded: at most :data:`MAX_CHARS` characters and :data:`MAX_OPS` operations.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import ast
 import keyword
 import math
 import operator
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +21,14 @@ import numpy as np
 
 from ..engine.tensor import Tensor
 
-__all__ = ["ExprError", "FUNCTIONS", "Program", "evaluate", "parse", "parse_bindings"]
+__all__ = ["ExprError", "FUNCTIONS", "MAX_CHARS", "MAX_OPS", "Program", "evaluate", "parse",
+           "parse_bindings"]
+
+# Bounds on untrusted input: parsing, checking and evaluating stay well under a second and
+# 100 MB; the pictures have their own budget (viz/render.py).
+MAX_CHARS = 10_000
+MAX_OPS = 2_000
+_OPS = (ast.BinOp, ast.UnaryOp, ast.Call)
 
 FUNCTIONS = ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu")
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
@@ -53,9 +62,13 @@ class Program:
     inputs: tuple[str, ...]
 
 
-def _piece(source: str, node: ast.AST) -> str:
-    text = ast.get_source_segment(source, node) or type(node).__name__
+def _clip(text: str) -> str:
+    """User text quoted in a message, cut to 60 characters."""
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _piece(source: str, node: ast.AST) -> str:
+    return _clip(ast.get_source_segment(source, node) or type(node).__name__)
 
 
 def _refuse(source: str, node: ast.AST, what: str | None = None) -> ExprError:
@@ -81,6 +94,9 @@ def _check(source: str, expr: ast.expr) -> None:
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 raise _refuse(source, node, f"{type(node.value).__name__} constant")
+            if isinstance(node.value, int) and abs(node.value) > 1e308:
+                raise ExprError(f"the number `{_piece(source, node)}` is too large for a "
+                                "float64 (at most about 1.8e308)")
         elif isinstance(node, ast.Name):
             if node.id in FUNCTIONS and id(node) not in callees:
                 raise ExprError(f"`{node.id}` is a function: call it, e.g. {node.id}(x)")
@@ -107,12 +123,20 @@ names, + - * / **, unary minus and the functions exp, log, sqrt, abs, tanh, sigm
     """
     if not source.strip():
         raise ExprError("the expression is empty")
+    if len(source) > MAX_CHARS:
+        raise ExprError(f"the expression is {len(source):,} characters long; the limit is "
+                        f"{MAX_CHARS:,}")
     try:
         tree = ast.parse(source, mode="exec")
     except SyntaxError as e:
         raise ExprError(f"not a valid expression: {e.msg} (column {e.offset})") from None
     except (RecursionError, MemoryError):
         raise ExprError("the expression is nested too deeply to parse") from None
+    except ValueError as e:  # a NUL byte, or a number literal with too many digits
+        raise ExprError(f"not a valid expression: {e}") from None
+    ops = sum(1 for node in ast.walk(tree) if isinstance(node, _OPS))
+    if ops > MAX_OPS:
+        raise ExprError(f"the expression has {ops:,} operations; the limit is {MAX_OPS:,}")
     steps: list[tuple[str | None, ast.expr]] = []
     defined: set[str] = set()
     inputs: list[str] = []
@@ -147,30 +171,46 @@ names, + - * / **, unary minus and the functions exp, log, sqrt, abs, tanh, sigm
 def parse_bindings(args: Iterable[str]) -> dict[str, float]:
     """``["a=2", "b=1"]`` -> ``{"a": 2.0, "b": 1.0}``, refusing bad names and numbers.
 
-    >>> parse_bindings(["a=2", "b=-1.5e-3"])
-    {'a': 2.0, 'b': -0.0015}
+    Names are NFKC-normalized, as Python normalizes the names in the expression (so the
+    fullwidth ``ａ`` binds the ``a`` of the parsed expression).
+
+    >>> parse_bindings(["a=2", "b=-1.5e-3", "ｃ=1"])
+    {'a': 2.0, 'b': -0.0015, 'c': 1.0}
     """
     values: dict[str, float] = {}
-    for arg in args:
-        name, eq, text = arg.partition("=")
-        name, text = name.strip(), text.strip()
+    for full in args:
+        arg = _clip(full)
+        name, eq, text = full.partition("=")
+        name, text = unicodedata.normalize("NFKC", name.strip()), text.strip()
         if not eq or not name.isidentifier() or keyword.iskeyword(name):
             raise ExprError(f"`{arg}` is not a binding: write NAME=NUMBER, e.g. a=2")
         try:
             value = float(text)
-        except ValueError:
-            raise ExprError(f"`{arg}`: {text!r} is not a number") from None
+        except (ValueError, OverflowError):
+            raise ExprError(f"`{arg}`: {_clip(text)!r} is not a number") from None
         if not math.isfinite(value):
             raise ExprError(f"`{arg}`: the value must be a finite number")
         if name in values:
-            raise ExprError(f"`{name}` is given twice")
+            raise ExprError(f"`{_clip(name)}` is given twice")
         values[name] = value
     return values
 
 
-def evaluate(program: Program, bindings: dict[str, float]) -> tuple[Any, dict[str, Any]]:
-    """Run ``program`` with each input as a ``Tensor(value, requires_grad=True, name=...)``;
-    returns the last step's value and every named value."""
+def evaluate(program: Program, bindings: dict[str, float], data: Iterable[str] = ()
+             ) -> tuple[Any, dict[str, Any]]:
+    """Run ``program`` with each input as a ``Tensor(value, requires_grad=True, name=...)``
+    (``requires_grad=False`` for the names in ``data``); returns the last step's value and
+    every named value.
+
+    >>> _, env = evaluate(parse("w*x"), {"w": 2.0, "x": 3.0}, data=["x"])
+    >>> env["w"].requires_grad, env["x"].requires_grad
+    (True, False)
+    """
+    data = {unicodedata.normalize("NFKC", n) for n in data}
+    unknown = sorted(data - set(program.inputs))
+    if unknown:
+        raise ExprError(f"--data {', '.join(unknown)}: not an input of the expression "
+                        f"(its inputs: {', '.join(program.inputs) or 'none'})")
     missing = [n for n in program.inputs if n not in bindings]
     if missing:
         s = "s" if len(missing) > 1 else ""
@@ -180,7 +220,7 @@ def evaluate(program: Program, bindings: dict[str, float]) -> tuple[Any, dict[st
     if extra:
         raise ExprError(f"{', '.join(extra)} given a value but not an input of the expression "
                         f"(its inputs: {', '.join(program.inputs) or 'none'})")
-    env: dict[str, Any] = {n: Tensor(bindings[n], requires_grad=True, name=n)
+    env: dict[str, Any] = {n: Tensor(bindings[n], requires_grad=n not in data, name=n)
                            for n in program.inputs}
     value: Any = None
     with np.errstate(all="ignore"):

@@ -23,6 +23,14 @@ class Cluster:
     parent: Cluster | None = None
     children: list[Cluster] = field(default_factory=list)
 
+    @property
+    def depth(self) -> int:
+        """How many clusters this one sits in."""
+        n, p = 0, self.parent
+        while p is not None:
+            n, p = n + 1, p.parent
+        return n
+
     def params(self, owner: dict[int, Cluster]) -> list[Tensor]:
         """The layer's own parameters (those of layers nested in it belong to them)."""
         return [t for t in self.members

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 from ..engine.tensor import Tensor
-from .render import GraphvizMissing, dot_available, render_source
+from .escape import esc
+from .render import GraphTooLarge, GraphvizMissing, dot_available, render_source
 from .walk import count_upto
 
 __all__ = ["tensor_html", "INLINE_GRAPH_LIMIT"]
@@ -22,14 +22,14 @@ def tensor_html(t: Tensor) -> str:
     >>> html_text.startswith("<pre") and "name=&#x27;x&#x27;" in html_text
     True
     """
-    parts = [f'<pre style="margin:0">{html.escape(repr(t))}</pre>']
+    parts = [f'<pre style="margin:0">{esc(repr(t))}</pre>']
     if t.op is not None and dot_available():
         n = count_upto(t, INLINE_GRAPH_LIMIT)
         if n <= INLINE_GRAPH_LIMIT:
             from .draw import draw_graph
             try:
-                svg = render_source(draw_graph(t).source, "svg").decode("utf-8")
-            except (GraphvizMissing, RuntimeError):
+                svg = render_source(draw_graph(t).source, "svg", timeout=5).decode("utf-8")
+            except (GraphvizMissing, GraphTooLarge, RuntimeError):
                 return parts[0]
             svg = re.sub(r"^.*?(?=<svg)", "", svg, flags=re.S)  # drop the XML prolog
             parts.append(f"<details><summary>computation graph ({n} tensors)</summary>"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -11,12 +10,15 @@ import numpy as np
 from ..engine.ops.registry import unbroadcast
 from ..engine.tensor import Tensor
 from ..engine.xp import NUMPY
+from .escape import esc
 
-__all__ = ["SMALL", "edge_label", "esc", "fmt_number", "input_name", "local_derivative",
-           "shape_text", "tensor_label", "tensor_lines", "value_lines"]
+__all__ = ["GRAD_COLOR", "SMALL", "edge_label", "fmt_number", "html_lines", "input_name",
+           "local_derivative", "shape_text", "tensor_label", "tensor_lines", "value_lines"]
 
 # Arrays with at most this many elements are shown in full; larger ones are summarized.
 SMALL = 8
+# Gradient lines are drawn in this colour; the step-by-step page finds them by it in the SVG.
+GRAD_COLOR = "#1f4e9a"
 
 
 def fmt_number(x: Any) -> str:
@@ -80,12 +82,15 @@ def tensor_lines(name: str, t: Tensor, *, show_data: bool, grad: Any,
     return header, values, grads
 
 
-def tensor_label(name: str, t: Tensor, *, show_data: bool, grad: Any, grad_name: str | None,
-                 hidden_grad_color: str | None = None) -> str:
-    """An HTML-like Graphviz label: name and shape, value lines, gradient lines.
+def tensor_label(name: str, t: Tensor, *, show_data: bool, grad: Any,
+                 grad_name: str | None) -> str:
+    """An HTML-like Graphviz label: name and shape, value lines, gradient lines (``grad`` is
+    None when there is none to show).
 
-    ``grad`` is None when there is none to show. ``hidden_grad_color`` draws the gradient in the
-    node's own fill colour (invisible), so that step-by-step frames keep one layout.
+    >>> tensor_label("<x>", Tensor(1.0), show_data=True, grad=None, grad_name=None)[:60]
+    '<<table border="0" cellborder="0" cellspacing="0" cellpaddin'
+    >>> "&lt;x&gt;" in tensor_label("<x>", Tensor(1.0), show_data=True, grad=None, grad_name=None)
+    True
     """
     header, values, grads = tensor_lines(name, t, show_data=show_data, grad=grad,
                                          grad_name=grad_name)
@@ -93,18 +98,19 @@ def tensor_label(name: str, t: Tensor, *, show_data: bool, grad: Any, grad_name:
     if header != name:
         head += f' <font point-size="9">{esc(header[len(name) + 1:])}</font>'
     rows = [head] + [esc(v) for v in values]
-    for line in grads:
-        cell = esc(line)
-        if hidden_grad_color:
-            cell = f'<font color="{hidden_grad_color}">{cell}</font>'
-        rows.append(cell)
+    rows += [f'<font color="{GRAD_COLOR}">{esc(line)}</font>' for line in grads]
+    return html_lines(rows)
+
+
+def html_lines(rows: list[str]) -> str:
+    """Rows of (already escaped) markup as one HTML-like label, left-aligned.
+
+    >>> html_lines(["a", "b"])
+    '<<table border="0" cellborder="0" cellspacing="0" cellpadding="1"><tr><td align="left">a\
+</td></tr><tr><td align="left">b</td></tr></table>>'
+    """
     cells = "".join(f'<tr><td align="left">{r}</td></tr>' for r in rows)
     return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
-
-
-def esc(text: str) -> str:
-    """Text made safe for a Graphviz HTML-like label."""
-    return html.escape(text, quote=False)
 
 
 def local_derivative(out: Tensor, position: int) -> np.ndarray | None:

@@ -1,8 +1,7 @@
-"""``save_backward_steps``: backprop one tensor at a time, as frames of one offline HTML page."""
+"""``save_backward_steps``: backprop one tensor at a time, as steps over one laid-out picture."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,11 +10,11 @@ from .chain import ChainContext
 from .draw import Drawing
 from .labels import fmt_number
 from .page import page_html
-from .render import dot_available, render_source
+from .render import RENDER_TIMEOUT, dot_available, render_source
 
 __all__ = ["Frame", "backward_frames", "save_backward_steps", "DEFAULT_STEP_NODES"]
 
-# Each frame is a full picture; past a few hundred tensors a page of frames stops teaching.
+# Past a few hundred tensors a step-by-step page stops teaching (and the layout gets slow).
 DEFAULT_STEP_NODES = 200
 
 
@@ -30,8 +29,8 @@ class Frame:
 
 
 def backward_frames(ctx: ChainContext) -> list[Frame]:
-    """The forward picture, then one frame per tensor in backward order (root first): its
-    gradient appears, computed from its consumers' gradients along the highlighted edges."""
+    """Step 0 is the forward pass; then one step per tensor in backward order (root first):
+    its gradient appears, computed from its consumers' gradients along the active edges."""
     walk = ctx.walk
     root_name = walk.names[id(walk.root)]
     frames = [Frame(frozenset(), frozenset(), None,
@@ -59,15 +58,17 @@ def _value(t: Tensor) -> str:
 
 def save_backward_steps(root: Tensor, path: str | Path, *, title: str | None = None,
                         rankdir: str = "LR", engine: str = "auto",
-                        max_nodes: int | None = DEFAULT_STEP_NODES) -> Path:
+                        max_nodes: int | None = DEFAULT_STEP_NODES,
+                        timeout: float | None = RENDER_TIMEOUT) -> Path:
     """Write one self-contained HTML page stepping through backprop from ``root``.
 
-    Frame 0 is the forward pass; each next frame fills in one more gradient, from the root
-    back to the leaves, with the active edges in red and the chain rule for it as the caption.
-    Next/previous buttons, a slider and the arrow keys move between frames. The page needs no
-    network. ``engine="auto"`` draws with Graphviz's ``dot`` when present, else (or with
-    ``"basic"``) with a built-in layered layout. ``root`` must be a scalar (a cost); its
-    gradients are computed here, and no tensor's ``.grad`` is changed.
+    Step 0 is the forward pass; each next step fills in one more gradient, from the root back
+    to the leaves, with the active edges in red, the chain rule for it as the caption, and the
+    view following the active tensor. Buttons, a slider and the arrow keys move between steps.
+    The graph is laid out once (``timeout`` seconds for ``dot``, as in ``render``); the page
+    needs no network. ``engine="auto"`` draws with Graphviz's ``dot`` when present, else (or
+    with ``"basic"``) with a small built-in layered layout. ``root`` must be a scalar (a
+    cost); its gradients are computed here, and no tensor's ``.grad`` is changed.
     """
     if engine not in ("auto", "dot", "basic"):
         raise ValueError(f"engine must be 'auto', 'dot' or 'basic' (got {engine!r})")
@@ -83,26 +84,22 @@ def save_backward_steps(root: Tensor, path: str | Path, *, title: str | None = N
     ctx = ChainContext(drawing.walk)
     drawing.grads = ctx.grads
     frames = backward_frames(ctx)
-    use_dot = engine == "dot" or (engine == "auto" and dot_available())
-    if use_dot:
-        svgs = _dot_frames(drawing, frames)
+    if engine == "dot" or (engine == "auto" and dot_available()):
+        svg = render_source(drawing.digraph().source, "svg", timeout=timeout).decode("utf-8")
+        svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG goes inline
     else:
         from .basic_svg import basic_svg
-        svgs = [basic_svg(drawing, set(f.revealed), f.active, f.focus) for f in frames]
+        svg = basic_svg(drawing)
+    edge_ids = drawing.edge_ids
+    data = [{"caption": f.caption,
+             "revealed": sorted(drawing.tid(t) for t in drawing.walk.order
+                                if id(t) in f.revealed),
+             "active": sorted(e for pair in f.active for e in edge_ids.get(pair, ())),
+             "focus": drawing.tid(f.focus) if f.focus is not None else None}
+            for f in frames]
     name = drawing.walk.names[id(root)]
-    page = page_html(title or f"Backprop, step by step: {name}", svgs,
-                     [f.caption for f in frames])
+    page = page_html(title or f"Backprop, step by step: {name}", svg, data)
     out = Path(path)
     out.write_text(page, encoding="utf-8")
     return out
 
-
-def _dot_frames(drawing: Drawing, frames: list[Frame]) -> list[str]:
-    """All frames through one ``dot`` run (it lays out each graph of its input in turn)."""
-    source = "".join(drawing.digraph(set(f.revealed), f.active, f.focus).source for f in frames)
-    out = render_source(source, "svg").decode("utf-8")
-    svgs = re.findall(r"<svg\b.*?</svg>", out, flags=re.S)
-    if len(svgs) != len(frames):
-        raise RuntimeError(f"dot returned {len(svgs)} pictures for {len(frames)} frames")
-    # Inline SVGs share one document: give each frame's element ids their own prefix.
-    return [re.sub(r'\bid="', f'id="f{k}_', svg) for k, svg in enumerate(svgs)]

@@ -1,7 +1,9 @@
 """Iterative walks over a computation graph for pictures: which tensors, in what order, named how.
 
-Graphs can be a million ops deep, so nothing here recurses: breadth-first search picks the
-tensors nearest the root (up to a cap), and an explicit-stack depth-first search orders them.
+This is the one walk of the package: every picture, the chain rule and the step-by-step page
+read its ``order``. Graphs can be a million ops deep, so nothing here recurses: breadth-first
+search picks the tensors nearest the root (up to a cap), and an explicit-stack depth-first
+search orders them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ class GraphWalk:
     >>> e = (a + 1) * a
     >>> w = GraphWalk(e)
     >>> [w.names[id(t)] for t in w.order]
-    ['a', 't1', 't2']
+    ['a', 't1', 'J']
+
+    An unnamed scalar root is a cost, so it is called ``J`` (as the course does), unless some
+    tensor of the graph already has that name.
     """
 
     def __init__(self, root: Tensor, max_nodes: int | None = None) -> None:
@@ -36,7 +41,7 @@ class GraphWalk:
         self.left_out = self.total - len(self.order)
         self.left_out_ops = total_ops - sum(1 for t in self.order if t.op is not None)
         self.index = {id(t): k for k, t in enumerate(self.order)}
-        self.names = _names(self.order)
+        self.names = _names(self.order, root)
 
     @cached_property
     def consumers(self) -> dict[int, list[tuple[Tensor, int]]]:
@@ -62,8 +67,10 @@ class GraphWalk:
         raise ValueError(f"no tensor named {name!r} in this graph; its tensors are: {known}")
 
 
-def _nearest(root: Tensor, limit: int | None) -> tuple[list[Tensor], int, int]:
-    """The ``limit`` tensors nearest ``root`` (breadth first), the total count, the op count.
+def _nearest(root: Tensor, limit: int | None, stop: bool = False
+             ) -> tuple[list[Tensor], int, int]:
+    """The ``limit`` tensors nearest ``root`` (breadth first), the total count, the op count;
+    with ``stop``, the walk ends once ``limit + 1`` tensors are seen.
 
     Every kept tensor has a path to the root through kept tensors, since BFS keeps by distance.
     """
@@ -72,6 +79,8 @@ def _nearest(root: Tensor, limit: int | None) -> tuple[list[Tensor], int, int]:
     kept: list[Tensor] = []
     total = ops = 0
     while queue:
+        if stop and limit is not None and len(seen) > limit:
+            return kept, limit + 1, ops
         t = queue.popleft()
         total += 1
         if limit is None or len(kept) < limit:
@@ -105,12 +114,18 @@ def _parents_first(root: Tensor, kept: set[int]) -> list[Tensor]:
     return order
 
 
-def _names(order: list[Tensor]) -> dict[int, str]:
-    """Given names, else short generated ones (t1, t2, ...) that no given name uses."""
+def _names(order: list[Tensor], root: Tensor) -> dict[int, str]:
+    """Given names, else ``J`` for a scalar root and short generated ones (t1, t2, ...) that no
+    given name uses."""
     taken = {t.name for t in order if t.name}
     names: dict[int, str] = {}
+    if not root.name and root.size == 1 and "J" not in taken:
+        names[id(root)] = "J"
+        taken.add("J")
     k = 0
     for t in order:
+        if id(t) in names:
+            continue
         if t.name:
             names[id(t)] = t.name
             continue
@@ -122,18 +137,11 @@ def _names(order: list[Tensor]) -> dict[int, str]:
 
 
 def count_upto(root: Tensor, limit: int) -> int:
-    """How many tensors ``root``'s graph has, counting no further than ``limit + 1``.
+    """How many tensors ``root``'s graph has, counting no further than ``limit + 1`` (the walk
+    of :class:`GraphWalk`, stopped early).
 
     >>> x = Tensor(1.0, requires_grad=True)
     >>> count_upto(x * 2 + 1, 100), count_upto(x * 2 + 1, 1)
     (3, 2)
     """
-    seen = {id(root)}
-    queue = deque([root])
-    while queue and len(seen) <= limit:
-        t = queue.popleft()
-        for x in t.inputs:
-            if isinstance(x, Tensor) and id(x) not in seen:
-                seen.add(id(x))
-                queue.append(x)
-    return min(len(seen), limit + 1)
+    return _nearest(root, limit, stop=True)[1]

@@ -13,7 +13,7 @@ import pytest
 
 from tinygrad_course import Tensor, draw_graph, seed_graph
 from tinygrad_course.nn.scope import mark_call
-from tinygrad_course.viz import GraphvizMissing, render
+from tinygrad_course.viz import GraphTooLarge, GraphvizMissing, render
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
                                reason="Graphviz's `dot` is not installed (apt-get install "
@@ -102,7 +102,7 @@ def test_unknown_suffix_is_refused(tmp_path: Path) -> None:
         render(draw_graph(seed()), tmp_path / "e.gif")
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load(path: Path) -> ModuleType:
@@ -147,3 +147,59 @@ def test_example_script(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert ">e = 6</text>" in forward and "de/d" not in forward
     assert ">de/db = 5</text>" in backward
     assert (tmp_path / "seed_steps.html").exists()
+
+
+def _chain(n: int) -> Tensor:
+    x = Tensor(1.0, requires_grad=True, name="x")
+    y = x
+    for _ in range(n):
+        y = y * 1.0001
+    return y
+
+
+def test_every_way_to_render_a_drawing_is_bounded(tmp_path: Path) -> None:
+    # draw_graph returns a graphviz.Digraph whose pipe/render/Jupyter display go through the
+    # budget; graphviz's own would run dot unbounded on a 9,000-node graph.
+    big = draw_graph(_chain(3_000))
+    with pytest.raises(GraphTooLarge, match=r"9,001 nodes .* max_nodes=.*collapse_layers"):
+        big.pipe("svg")
+    with pytest.raises(GraphTooLarge):
+        big.render(tmp_path / "big", format="svg")
+    # Jupyter shows one line instead of a traceback
+    assert big._repr_mimebundle_()["text/plain"].startswith("(not drawn) the graph has 9,001")
+    assert not (tmp_path / "big.svg").exists()
+    with pytest.raises(GraphTooLarge):
+        render(big, tmp_path / "big.svg")
+    render(big, tmp_path / "big.dot")  # the source needs no layout: always written
+
+
+@needs_dot
+def test_drawings_render_like_graphviz_digraphs(tmp_path: Path) -> None:
+    g = draw_graph(seed())
+    assert g.pipe("svg", encoding="utf-8").lstrip().startswith("<?xml")
+    assert "<svg" in g._repr_mimebundle_()["image/svg+xml"]
+    out = g.render(tmp_path / "seed", format="png", cleanup=True)
+    assert out == str(tmp_path / "seed.png") and Path(out).read_bytes()[:4] == b"\x89PNG"
+    assert not (tmp_path / "seed").exists()
+    with pytest.raises(TypeError, match="view"):
+        g.render(tmp_path / "x", view=True)
+
+
+@needs_dot
+def test_png_resolution(tmp_path: Path) -> None:
+    g = draw_graph(seed())
+    sizes = []
+    for dpi in (96, 192):
+        png = render(g, tmp_path / f"e{dpi}.png", dpi=dpi).read_bytes()
+        sizes.append(int.from_bytes(png[16:20], "big"))
+    assert 1.9 < sizes[1] / sizes[0] < 2.1
+    with pytest.raises(ValueError, match="dpi must be a number from 1 to 2400"):
+        render(g, tmp_path / "e.png", dpi=0)
+
+
+@needs_dot
+def test_a_slow_layout_stops_at_the_timeout(tmp_path: Path) -> None:
+    g = draw_graph(_chain(600))  # 1,801 nodes: inside the budget, but not within 1 ms
+    with pytest.raises(GraphTooLarge, match=r"within 0.001 s.*render\(\.\.\., timeout=\.\.\.\)"):
+        render(g, tmp_path / "slow.svg", timeout=0.001)
+    assert not (tmp_path / "slow.svg").exists()

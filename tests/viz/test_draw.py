@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import numpy as np
 import pytest
@@ -28,7 +27,9 @@ class Dot:
     def __init__(self, source: str) -> None:
         self.source = source
         self.nodes = {m.group(1): m.group(2) for m in NODE.finditer(source)}
-        self.edges = [(m.group(1), m.group(2), m.group(3) or "") for m in EDGE.finditer(source)]
+        # Every edge carries its id (E_tail_head, for the step page); tests look at the rest.
+        self.edges = [(m.group(1), m.group(2), re.sub(r" ?\bid=E_\w+", "", m.group(3) or ""))
+                      for m in EDGE.finditer(source)]
         self.ids = {}
         for node_id, attrs in self.nodes.items():
             m = re.search(r"<b>(.*?)</b>", attrs)
@@ -71,7 +72,7 @@ def test_seed_edges_carry_local_derivatives_with_numbers() -> None:
     for name in "cde":
         assert (dot.op_of(name), dot.ids[name], "") in dot.edges
     const = [n for n, a in dot.nodes.items() if n.startswith("K")]
-    assert len(const) == 1 and 'label="1"' in dot.nodes[const[0]]
+    assert len(const) == 1 and dot.nodes[const[0]].startswith("label=1 ")
     assert not any(t == const[0] and "label" in a for t, _, a in dot.edges)
 
 
@@ -83,12 +84,15 @@ def test_kinds_look_different_and_the_root_stands_out() -> None:
     J = Z.sum()
     J.name = "J"
     dot = Dot(draw_graph(J).source)
-    kinds = {n: re.search(r'tooltip="[^:]*: (\w+)"', dot.nodes[dot.ids[n]]).group(1)
+    kinds = {n: re.search(r"tooltip=(\w+)", dot.nodes[dot.ids[n]]).group(1)
              for n in ("X", "w", "Z", "J")}
     assert kinds == {"X": "input", "w": "parameter", "Z": "intermediate", "J": "output"}
-    fills = {n: re.search(r'fillcolor="([^"]+)"', dot.nodes[dot.ids[n]]).group(1) for n in kinds}
+    # a box without its own fillcolor has the graph's default one (intermediate, white)
+    default = re.search(r'^\tnode \[fillcolor="([^"]+)"', dot.source, re.M).group(1)
+    fills = {n: (re.findall(r'fillcolor="([^"]+)"', dot.nodes[dot.ids[n]]) or [default])[0]
+             for n in kinds}
     assert len(set(fills.values())) == 4
-    assert 'penwidth="2.5"' in dot.nodes[dot.ids["J"]]
+    assert "penwidth=2.5" in dot.nodes[dot.ids["J"]]
     assert "penwidth" not in dot.nodes[dot.ids["Z"]]
     # no gradient flows to the data: its edge has no derivative label
     assert "label" not in dot.edge("X", "Z")
@@ -178,12 +182,19 @@ def test_generated_names_are_short_stable_and_never_clash() -> None:
     b = Tensor(1.0, requires_grad=True, name="b")
     e = (a + b) * (b + 1)
     names = [GraphWalk(e).names[id(t)] for t in GraphWalk(e).order]
-    assert names == ["a", "b", "t1", "t2", "t3"]
+    # The unnamed scalar root is a cost: J, as the course writes it (dJ/dW[1], not dt3/dW[1]).
+    assert names == ["a", "b", "t1", "t2", "J"]
     assert draw_graph(e).source == draw_graph(e).source
-    assert "∂t3/∂t1 = t2 = 2" in draw_graph(e).source
+    assert "∂J/∂t1 = t2 = 2" in draw_graph(e).source
     t1 = Tensor(1.0, requires_grad=True, name="t1")
     f = t1 * 2 + 1
-    assert [GraphWalk(f).names[id(t)] for t in GraphWalk(f).order] == ["t1", "t2", "t3"]
+    assert [GraphWalk(f).names[id(t)] for t in GraphWalk(f).order] == ["t1", "t2", "J"]
+    # ... unless J is taken, or the root is not a scalar (then it is not a cost).
+    J = Tensor(1.0, requires_grad=True, name="J")
+    w = GraphWalk(J * 2)
+    assert [w.names[id(t)] for t in w.order] == ["J", "t1"]
+    v = Tensor([1.0, 2.0], requires_grad=True, name="v")
+    assert GraphWalk(v * 2).names[id(v)] == "v" and "<b>t1</b>" in draw_graph(v * 2).source
 
 
 def two_layer_net(nested: bool = False) -> dict[str, Tensor]:
@@ -315,16 +326,13 @@ def _wide_graph(n_tensors: int) -> Tensor:
     return y
 
 
-def test_ten_thousand_nodes_in_about_a_second() -> None:
+def test_ten_thousand_tensors_are_all_drawn() -> None:
+    # How long this takes is measured in benchmarks/ (workloads_graph.py), not asserted here.
     y = _wide_graph(10_001)
     y.backward()
-    start = time.perf_counter()
     src = draw_graph(y, max_nodes=None).source
-    took = time.perf_counter() - start
-    print(f"\nDOT for a 10,001-tensor graph (7,500 ops, 20,000 edges): {took:.2f} s, "
-          f"{len(src) / 1e6:.1f} MB")
     assert len(re.findall(r"^\tT\d+ \[", src, re.M)) == 10_001
-    assert took < 5.0  # about 0.7 s on the reference machine; generous for shared CI
+    assert "MORE" not in src
 
 
 @pytest.mark.slow
@@ -338,3 +346,21 @@ def test_million_node_chain_has_no_recursion_error() -> None:
     assert "… 990,001 more tensors and 990,000 ops not drawn" in dot.nodes["MORE"]
     assert "… 999,801 more tensors" in draw_graph(y, max_nodes=200).source
     assert count_upto(y, 2_000_000) == 1_000_001
+
+
+def test_data_keeps_its_name_through_the_course_costs() -> None:
+    from tinygrad_course import losses
+
+    A = Tensor(np.array([[0.3, 0.8, 0.6, 0.1, 0.9]]), requires_grad=True, name="A")
+    Y = Tensor(np.array([[0.0, 1.0, 1.0, 0.0, 1.0]]), name="Y")
+    for cost in (losses.binary_cross_entropy, losses.mse):
+        J = cost(A, Y)
+        J.backward()
+        src = draw_graph(J).source
+        assert "<b>Y</b>" in src and "const(1, 5)" not in src  # data is drawn by its name
+        assert "<b>J</b>" in src and "dJ/dA" in src  # the cost is J, edges read dJ/d...
+        # same numbers as with the labels given as an array
+        A2 = Tensor(A.data, requires_grad=True)
+        cost(A2, Y.data).backward()
+        np.testing.assert_array_equal(A.grad, A2.grad)
+        A.grad = None

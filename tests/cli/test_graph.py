@@ -43,7 +43,7 @@ def test_named_steps_png_highlight_and_step_page(tmp_path: Path,
     assert status == 0 and out.startswith("e = 6; de/da = 2, de/db = 5\n")
     assert (tmp_path / "e.png").read_bytes()[:4] == b"\x89PNG"
     page = (tmp_path / "e.html").read_text(encoding="utf-8")
-    assert page.count('<section class="frame"') == 6  # forward + e, d, c, b, a
+    assert page.count('"caption":') == 6  # forward + e, d, c, b, a
     assert "de/db = de/dc·dc/db + de/dd·dd/db = 2·1 + 3·1 = 5" in page
 
 
@@ -157,7 +157,13 @@ def test_deep_expressions_do_not_recurse() -> None:
     value, _ = expr.evaluate(program, {"x": 1.0})
     assert value.item() == 2_000.0
     with pytest.raises(expr.ExprError, match="nested too deeply"):
-        expr.parse("+".join(["x"] * 100_000))
+        expr.parse("-" * 5_000 + "x")
+    with pytest.raises(expr.ExprError, match="200,001 characters long; the limit is 10,000"):
+        expr.parse("+".join(["x"] * 100_001))
+    many = ";".join(f"c{k}=a*b-a*b" for k in range(700))  # 3 ops each
+    assert len(many) < 10_000
+    with pytest.raises(expr.ExprError, match="2,100 operations; the limit is 2,000"):
+        expr.parse(many)
 
 
 @needs_dot
