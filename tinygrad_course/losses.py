@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .engine.mode import counts
 from .engine.ops.loss import BINARY_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY
 from .engine.record import apply
 from .engine.tensor import Tensor
@@ -66,8 +67,11 @@ def binary_cross_entropy(A: Any, Y: Any) -> Tensor:
 def _bce(A: Tensor, y: Any, one_minus_y: Any, scale: float) -> Tensor:
     data = A.data
     eps = _EPS[data.dtype]
-    if data.min(initial=1.0) < eps or data.max(initial=0.0) > 1 - eps:
-        A = A.clip(eps, 1 - eps)  # only saturated outputs pay for the clip op
+    # Only saturated outputs pay for the clip op. tc.compile always records it: inside the
+    # range the clip changes no value and no gradient, so compiled code equals eager either way.
+    if counts.tracing is not None or data.min(initial=1.0) < eps \
+            or data.max(initial=0.0) > 1 - eps:
+        A = A.clip(eps, 1 - eps)
     return apply(BINARY_CROSS_ENTROPY, (A, y), {"one_minus_y": one_minus_y, "scale": scale})
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from .dtypes import to_array
+from .mode import counts
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
@@ -100,6 +101,8 @@ class Tensor:
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
+        if counts.tracing is not None:
+            counts.tracing(self, "item()")
         if self.data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape "
                              f"{self.shape}")
@@ -107,9 +110,13 @@ class Tensor:
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
+        if counts.tracing is not None:
+            counts.tracing(self, "numpy()")
         return self.data
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if counts.tracing is not None:
+            counts.tracing(self, "np.asarray(tensor)")
         if copy:
             return np.array(self.data, dtype=dtype)
         return self.data if dtype is None else self.data.astype(dtype, copy=False)
@@ -118,6 +125,8 @@ class Tensor:
         return len(self.data)
 
     def __bool__(self) -> bool:
+        if counts.tracing is not None:
+            counts.tracing(self, "bool(tensor)")
         return bool(self.data)
 
     def __repr__(self) -> str:
@@ -153,12 +162,12 @@ class Tensor:
     def __pos__(self) -> Tensor: return self
 
     # Comparisons are not differentiable: they return plain boolean arrays.
-    def __lt__(self, other: Any) -> Any: return self.data < _raw(other)
-    def __le__(self, other: Any) -> Any: return self.data <= _raw(other)
-    def __gt__(self, other: Any) -> Any: return self.data > _raw(other)
-    def __ge__(self, other: Any) -> Any: return self.data >= _raw(other)
-    def __eq__(self, other: Any) -> Any: return self.data == _raw(other)
-    def __ne__(self, other: Any) -> Any: return self.data != _raw(other)
+    def __lt__(self, other: Any) -> Any: return _read(self, '<') < _raw(other)
+    def __le__(self, other: Any) -> Any: return _read(self, '<=') <= _raw(other)
+    def __gt__(self, other: Any) -> Any: return _read(self, '>') > _raw(other)
+    def __ge__(self, other: Any) -> Any: return _read(self, '>=') >= _raw(other)
+    def __eq__(self, other: Any) -> Any: return _read(self, '==') == _raw(other)
+    def __ne__(self, other: Any) -> Any: return _read(self, '!=') != _raw(other)
 
     # --- elementwise functions -------------------------------------------------------------
     def exp(self) -> Tensor: return _unary(E.EXP, self)
@@ -232,6 +241,13 @@ class Tensor:
 
 def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
+
+
+def _read(t: Tensor, what: str) -> np.ndarray:
+    """``t.data`` for a comparison; while tc.compile traces, a value read is refused."""
+    if counts.tracing is not None:
+        counts.tracing(t, f"a comparison ({what})")
+    return t.data
 
 
 def _fmt(a: np.ndarray) -> str:

@@ -1,0 +1,308 @@
+"""Generate the forward and backward source of a traced graph from the ops' own rules.
+
+Forward: each node's ``op.forward`` runs on symbolic arrays and is written down
+(``np.maximum(Z1, 0)``). Backward: each ``op.vjps[i]`` runs the same way, in the order the
+eager engine runs them, with the same unbroadcasting and the same order of accumulation, so
+the numbers are bit-for-bit eager's. A rule or forward that cannot be written down, or whose
+symbolic result differs from the real one by a single bit, is called as a function instead
+(bound into the generated module's globals): one source of truth per rule, always.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from ..engine.backward import topological_order
+from ..engine.tensor import Tensor
+from . import symbolic as S
+from .printer import emit
+
+__all__ = ["Generated", "generate", "numpy_namespace", "same"]
+
+
+def numpy_namespace() -> Any:
+    """The array namespace eager backward runs the rules in (plain numpy)."""
+    try:
+        from ..engine.ops.registry import NUMPY
+    except ImportError:  # pragma: no cover - the engine may move it
+        from ..engine.ops import NUMPY  # type: ignore[attr-defined,no-redef]
+    return NUMPY
+
+
+def same(a: Any, b: Any) -> bool:
+    """Bit-for-bit equal: same dtype, same shape, same bytes."""
+    a, b = np.asarray(a), np.asarray(b)
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+@dataclass
+class Generated:
+    """The generated module: its source, its globals and the facts the caller needs."""
+
+    source: str
+    names: dict[str, Any]
+    n_aux: int
+    grad_params: list[int]  # positions of the parameters whose gradient backward returns
+    notes: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)
+
+
+def _symbolic_xp(numpy_xp: Any) -> Any:
+    """``NUMPY`` with every function trying to run symbolically, else called by name."""
+    ns = {}
+    for name, f in vars(numpy_xp).items():
+        if name.startswith("_"):
+            continue
+
+        def w(*args: Any, _f: Any = f, _name: str = name, **kw: Any) -> Any:
+            if not any(isinstance(a, S.Sym) for a in (*args, *kw.values())):
+                return _f(*args, **kw)
+            try:
+                r = _f(*args, **kw)
+                if isinstance(r, S.Sym):
+                    return r
+            except Exception:
+                pass
+            return S.call(_f, S.bindings().bind(_f, _name), args, kw)
+        ns[name] = w
+    ns["const"] = lambda x: x
+    return SimpleNamespace(**ns)
+
+
+class _Gen:
+    def __init__(self) -> None:
+        self.b = S.Bindings()
+        self.arrays: dict[int, S.Sym] = {}  # id of an argument's array or a constant -> Sym
+        self.frozen: dict[int, np.ndarray] = {}  # id of a constant -> its frozen copy
+        self.keep: list[Any] = []  # the originals, so that their ids stay theirs
+        self.np_xp = numpy_namespace()
+        self.sym_xp = _symbolic_xp(self.np_xp)
+        self.fwd: dict[Tensor, S.Sym] = {}
+        self.ref: dict[Tensor, S.Sym] = {}  # forward values as seen from backward
+        self.fallbacks: list[str] = []
+
+    # --- values ----------------------------------------------------------------------------
+    def const(self, x: Any, hint: str, backward: bool) -> Any:
+        if isinstance(x, Tensor):
+            if x in self.fwd:
+                return self.forward_ref(x) if backward else self.fwd[x]
+            hint = x.name or hint
+            x = x.data  # a tensor that needs no gradient: a constant of the graph
+        if isinstance(x, np.ndarray):
+            s = self.arrays.get(id(x))
+            if s is not None:
+                return s  # an argument's array
+            frozen = self.frozen.get(id(x))
+            if frozen is None:  # a constant: copied now, so later changes to x cannot leak in
+                frozen = self.frozen[id(x)] = np.array(x, copy=True)
+                frozen.flags.writeable = False
+                self.b.bind(frozen, hint)
+                self.keep.append(x)
+            # Handed over as an array, as eager code sees it (rules may test isinstance);
+            # where it meets a symbolic value it is written by the name bound above.
+            return frozen
+        return x  # numbers and static arguments stay what they are, as in eager
+
+    def forward_ref(self, t: Tensor) -> S.Sym:
+        """A forward value as backward reads it; named once we know backward reads it."""
+        if t not in self.ref:
+            self.ref[t] = S.atom(f"<ref {len(self.ref)}>", t.data)
+        return self.ref[t]
+
+    def resolve_refs(self, roots: list[S.Sym]) -> list[Tensor]:
+        """Name the forward values that backward really reads; return them (saved)."""
+        from .printer import _post_order
+        used = {id(s) for s in _post_order(roots)[0]} if roots else set()
+        saved = []
+        for t, a in self.ref.items():
+            if id(a) not in used:
+                continue
+            s = self.fwd[t]
+            if s.children and s.name is None:
+                s.name = self.b.fresh(t.name or "t")
+            a.template = s.name or s.template
+            saved.append(t)
+        return saved
+
+    # --- the two passes --------------------------------------------------------------------
+    def forward(self, t: Tensor) -> S.Sym:
+        op: Any = t.op
+        kw = t.op_args
+        names = _arg_names(op, len(t.inputs))
+        args = [self.const(x, n, False) for x, n in zip(t.inputs, names)]
+        kws = {k: self.const(v, k, False) for k, v in kw.items()}
+        s = None
+        try:
+            r = op.forward(*args, **kws)
+            if isinstance(r, S.Sym) and same(r.value, t.data):
+                s = r
+        except Exception:
+            pass
+        if s is None:
+            self.fallbacks.append(f"forward of {op.name}")
+            s = S.call(op.forward, self.b.bind(op.forward, op.name), args, kws)
+        if type(s.value) is not np.ndarray:
+            s = S.call(np.asarray, "np.asarray", (s,), {})
+        if s.children:
+            s.comment = f"{op.name}" if not s.comment else s.comment
+            if t.name and s.name is None:
+                s.name = self.b.fresh(t.name)
+        return s
+
+    def vjp(self, t: Tensor, i: int, g: S.Sym) -> S.Sym:
+        op: Any = t.op
+        kw = t.op_args
+        names = _arg_names(op, len(t.inputs))
+        vals = [self.const(x, n, True) for x, n in zip(t.inputs, names)]
+        kws = {k: self.const(v, k, True) for k, v in kw.items()}
+        out = self.forward_ref(t)
+        rule = op.vjps[i]
+        real = rule(self.np_xp, g.value, t.data, *(_value(v) for v in vals),
+                    **{k: _value(v) for k, v in kws.items()})
+        r = None
+        try:
+            s = rule(self.sym_xp, g, out, *vals, **kws)
+            if isinstance(s, S.Sym) and same(s.value, real):
+                r = s
+        except Exception:
+            pass
+        if r is None:
+            self.fallbacks.append(f"d{op.name}/d(input {i})")
+            xp = S.atom(self.b.bind(self.np_xp, "xp"), self.np_xp)
+            r = S.call(rule, self.b.bind(rule, f"d_{op.name}_{i}"), (xp, g, out, *vals), kws)
+        x = t.inputs[i]
+        if op.elementwise and np.shape(r.value) != x.shape:
+            r = self.sym_xp.unbroadcast(r, x.shape)
+        rules = list(op.rules)
+        rule_text = rules[i] if i < len(rules) else (rules[-1] if rules else "")
+        if r is not g and r.children and r.comment is None:
+            r.comment = f"{op.name}: {rule_text}"
+        return r
+
+
+def _arg_names(op: Any, n: int) -> list[str]:
+    """Names for an op's constant inputs: its forward's parameter names where it has them."""
+    try:
+        import inspect
+        names = [p.name for p in inspect.signature(op.forward).parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        names = []
+    if len(names) < n:
+        names += [f"{op.name}_{k}" for k in range(len(names), n)]
+    return [{"y": "Y", "a": "A"}.get(nm, nm) for nm in names[:n]]
+
+
+def _value(x: Any) -> Any:
+    return x.value if isinstance(x, S.Sym) else x
+
+
+def generate(outputs: list[Tensor], params: list[tuple[str, Any]], need: set[Tensor]
+             ) -> Generated:
+    """Source for ``forward(*params) -> (out, aux, saved)`` and ``backward(dout, *saved)``.
+
+    ``params`` are (name, leaf) pairs: graph leaves (Tensors) or argument arrays; ``need``
+    the leaves whose gradient backward returns. Any other array met in the graph is a
+    constant, copied now (frozen) and bound by name.
+    """
+    gen = _Gen()
+    S._BINDINGS.append(gen.b)
+    try:
+        return _generate(gen, outputs, params, need)
+    finally:
+        S._BINDINGS.pop()
+
+
+def _generate(gen: _Gen, outputs: list[Tensor], params: list[tuple[str, Any]],
+              need: set[Tensor]) -> Generated:
+    b = gen.b
+    param_names = []
+    for name, leaf in params:
+        pname = b.fresh(name)
+        param_names.append(pname)
+        if isinstance(leaf, Tensor):
+            gen.fwd[leaf] = S.atom(pname, leaf.data)
+            gen.arrays[id(leaf.data)] = gen.fwd[leaf]  # its array used as a constant
+        else:
+            gen.arrays[id(leaf)] = S.atom(pname, leaf)
+    order = [t for t in topological_order(outputs[0]) if not t.is_leaf]  # eager's order
+    seen = set(order)
+    extra: list[Tensor] = []
+    for aux in outputs[1:]:
+        for t in reversed([u for u in topological_order(aux) if not u.is_leaf]):
+            if t not in seen:
+                seen.add(t)
+                extra.append(t)
+    for t in [*reversed(order), *extra]:
+        gen.fwd[t] = gen.forward(t)
+    root = outputs[0]
+    root_sym = gen.fwd[root]
+    if root_sym.children and root_sym.name is None:
+        root_sym.name = b.fresh(root.name or "J")
+    out_name = root_sym.name or root_sym.template
+    # --- backward, in eager's order: newest tensor first, inputs in argument order ---------
+    needs = _propagate_need(order, need)
+    grads: dict[Tensor, S.Sym] = {}
+    seed = None
+    if root in needs:
+        seed = S.atom(b.fresh("d" + S.identifier(root.name or "J")), np.ones_like(root.data))
+        grads[root] = seed
+    for t in order:
+        g = grads.get(t)
+        if g is None:
+            continue
+        if t is not root and t.name and g.children and g.name is None:
+            g.name = b.fresh("d" + S.identifier(t.name))
+        for i, x in enumerate(t.inputs):
+            if isinstance(x, Tensor) and x in needs:
+                r = gen.vjp(t, i, g)
+                prev = grads.get(x)
+                grads[x] = r if prev is None else S.binary(np.add, "add", prev, r)
+    grad_params = [k for k, (_, leaf) in enumerate(params)
+                   if isinstance(leaf, Tensor) and leaf in need and leaf in grads]
+    bwd_roots = [(b.fresh("d" + param_names[k]), grads[params[k][1]]) for k in grad_params]
+    saved = gen.resolve_refs([s for _, s in bwd_roots])
+    bwd_lines = emit(bwd_roots, b.fresh, "t") if bwd_roots else []
+    # --- forward: the output, the auxiliary outputs, what backward reads -----------------
+    aux_names = [b.fresh(a.name or f"aux{k}") for k, a in enumerate(outputs[1:], start=1)]
+    fwd_roots = [(root_sym.name or out_name, root_sym)]
+    fwd_roots += [(n, gen.fwd[a]) for n, a in zip(aux_names, outputs[1:])]
+    fwd_roots += [(gen.ref[t].template, gen.fwd[t]) for t in saved]
+    fwd_lines = emit(fwd_roots, b.fresh, "t")
+    saved_names = [gen.ref[t].template for t in saved]
+    src = _module(param_names, fwd_lines, fwd_roots[0][0], aux_names, saved_names,
+                  seed.template if seed is not None else "dout", bwd_lines,
+                  [n for n, _ in bwd_roots], b.notes)
+    return Generated(src, b.names, len(outputs) - 1, grad_params, list(b.notes),
+                     gen.fallbacks)
+
+
+def _propagate_need(order: list[Tensor], need: set[Tensor]) -> set[Tensor]:
+    """Tensors through which a gradient reaches a leaf in ``need`` (inputs first)."""
+    needs = set(need)
+    for t in reversed(order):
+        if any(isinstance(x, Tensor) and x in needs for x in t.inputs):
+            needs.add(t)
+    return needs
+
+
+def _tuple(names: list[str]) -> str:
+    return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
+
+
+def _module(params: list[str], fwd: list[str], out: str, aux: list[str], saved: list[str],
+            seed: str, bwd: list[str], grads: list[str], notes: list[str]) -> str:
+    head = ["# Generated by tinygrad_course.compile: straight-line numpy, one op per line;",
+            "# each comment names the op and, in backward, its local derivative rule."]
+    head += [f"# constant {n}" for n in notes]
+    lines = head + ["", f"def forward({', '.join(params)}):"]
+    lines += ["    " + ln for ln in fwd]
+    lines += [f"    return {out}, {_tuple(aux)}, {_tuple(saved)}", "",
+              f"def backward({', '.join([seed, *saved])}):"]
+    lines += ["    " + ln for ln in bwd]
+    lines += [f"    return {_tuple(grads)}", ""]
+    return "\n".join(lines)
