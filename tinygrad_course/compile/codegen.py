@@ -29,7 +29,7 @@ def numpy_namespace() -> Any:
     try:
         from ..engine.ops.registry import NUMPY
     except ImportError:  # pragma: no cover - the engine may move it
-        from ..engine.ops import NUMPY  # type: ignore[attr-defined,no-redef]
+        from ..engine.ops import NUMPY
     return NUMPY
 
 
@@ -53,7 +53,7 @@ class Generated:
 
 def _symbolic_xp(numpy_xp: Any) -> Any:
     """``NUMPY`` with every function trying to run symbolically, else called by name."""
-    ns = {}
+    ns: dict[str, Any] = {}
     for name, f in vars(numpy_xp).items():
         if name.startswith("_"):
             continue
@@ -69,8 +69,12 @@ def _symbolic_xp(numpy_xp: Any) -> Any:
                 pass
             return S.call(_f, S.bindings().bind(_f, _name), args, kw)
         ns[name] = w
-    ns["const"] = lambda x: x
+    ns["const"] = _identity
     return SimpleNamespace(**ns)
+
+
+def _identity(x: Any) -> Any:
+    return x
 
 
 class _Gen:

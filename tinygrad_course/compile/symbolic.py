@@ -47,7 +47,7 @@ class Bindings:
     def __init__(self) -> None:
         self.names: dict[str, Any] = {"np": np}
         self._ids: dict[int, str] = {id(np): "np"}
-        self.taken: set[str] = {"np", "xp"}
+        self.taken: set[str] = {"np"}
         self.notes: list[str] = []
 
     def fresh(self, hint: str) -> str:
@@ -73,7 +73,7 @@ def identifier(text: str) -> str:
     name = re.sub(r"_+", "_", name).strip("_") or "t"
     if name[0].isdigit():
         name = "t" + name
-    return name + "_" if keyword.iskeyword(name) or name in ("np", "xp") else name
+    return name + "_" if keyword.iskeyword(name) or name == "np" else name
 
 
 def unique(name: str, taken: Any) -> str:
@@ -139,9 +139,10 @@ class Sym:
         return call(ufunc, f"np.{name}", inputs, kw)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-        if getattr(np, func.__name__, None) is not func:
-            raise NotSymbolic(f"numpy function {func.__name__}")
-        return call(func, f"np.{func.__name__}", args, kwargs)
+        name = getattr(func, "__name__", "")
+        if vars(np).get(name) is not func:
+            raise NotSymbolic(f"numpy function {name}")
+        return call(func, f"np.{name}", args, kwargs)
 
     def __repr__(self) -> str:
         return f"Sym({self.template!r})"
@@ -220,8 +221,9 @@ def literal(x: Any) -> str | None:
         return "np.nan" if math.isnan(x) else ("np.inf" if x > 0 else "-np.inf")
     if isinstance(x, np.dtype):
         return f"np.dtype({x.name!r})"
-    if isinstance(x, type) and getattr(np, x.__name__, None) is x:
-        return f"np.{x.__name__}"
+    name = getattr(x, "__name__", "")
+    if isinstance(x, type) and vars(np).get(name) is x:
+        return f"np.{name}"
     if isinstance(x, slice):
         parts = (x.start, x.stop, x.step)
         if all(p is None or isinstance(p, int) for p in parts):
