@@ -81,6 +81,8 @@ class _Gen:
     def __init__(self) -> None:
         self.b = S.Bindings()
         self.arrays: dict[int, S.Sym] = {}  # id of an argument's array or a constant -> Sym
+        self.aref: dict[int, tuple[S.Sym, S.Sym]] = {}
+        self.saved_arrays: list[S.Sym] = []
         self.frozen: dict[int, np.ndarray] = {}  # id of a constant -> its frozen copy
         self.keep: list[Any] = []  # the originals, so that their ids stay theirs
         self.np_xp = numpy_namespace()
@@ -98,8 +100,8 @@ class _Gen:
             x = x.data  # a tensor that needs no gradient: a constant of the graph
         if isinstance(x, np.ndarray):
             s = self.arrays.get(id(x))
-            if s is not None:
-                return s  # an argument's array
+            if s is not None:  # an argument's array
+                return self.array_ref(s) if backward else s
             frozen = self.frozen.get(id(x))
             if frozen is None:  # a constant: copied now, so later changes to x cannot leak in
                 frozen = self.frozen[id(x)] = np.array(x, copy=True)
@@ -117,6 +119,12 @@ class _Gen:
             self.ref[t] = S.atom(f"<ref {len(self.ref)}>", t.data)
         return self.ref[t]
 
+    def array_ref(self, s: S.Sym) -> S.Sym:
+        """An argument's array as backward reads it (passed on as a saved value)."""
+        if id(s) not in self.aref:
+            self.aref[id(s)] = (s, S.atom(s.template, s.value))
+        return self.aref[id(s)][1]
+
     def resolve_refs(self, roots: list[S.Sym]) -> list[Tensor]:
         """Name the forward values that backward really reads; return them (saved)."""
         from .printer import _post_order
@@ -130,6 +138,7 @@ class _Gen:
                 s.name = self.b.fresh(t.name or "t")
             a.template = s.name or s.template
             saved.append(t)
+        self.saved_arrays = [s for s, a in self.aref.values() if id(a) in used]
         return saved
 
     # --- the two passes --------------------------------------------------------------------
@@ -277,7 +286,7 @@ def _generate(gen: _Gen, outputs: list[Tensor], params: list[tuple[str, Any]],
     fwd_roots += [(n, gen.fwd[a]) for n, a in zip(aux_names, outputs[1:])]
     fwd_roots += [(gen.ref[t].template, gen.fwd[t]) for t in saved]
     fwd_lines = emit(fwd_roots, b.fresh, "t")
-    saved_names = [gen.ref[t].template for t in saved]
+    saved_names = [gen.ref[t].template for t in saved] + [s.template for s in gen.saved_arrays]
     src = _module(param_names, fwd_lines, fwd_roots[0][0], aux_names, saved_names,
                   seed.template if seed is not None else "dout", bwd_lines,
                   [n for n, _ in bwd_roots], b.notes)
