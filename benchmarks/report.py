@@ -47,7 +47,7 @@ def _git() -> str:
 def machine(threads: int, size: str) -> dict[str, Any]:
     """Where and how the numbers were taken (goes into the JSON and under the table)."""
     versions = {"python": platform.python_version(), "numpy": np.__version__}
-    for lib in ("torch", "autograd", "threadpoolctl"):
+    for lib in ("torch", "autograd", "jax", "threadpoolctl"):
         if sys.modules.get(lib) is not None:
             try:
                 versions[lib] = metadata.version(lib)
@@ -87,15 +87,31 @@ def _result(row: Row) -> str:
     return "pass" if row.passed else "FAIL"
 
 
+def _compiled_result(row: Row) -> str:
+    if not row.compiled_target:
+        return "—"
+    if not row.correct:
+        return "WRONG"
+    if row.compiled_passed is None:
+        return "n/a"
+    return "pass" if row.compiled_passed else "FAIL"
+
+
+RATIOS = ("engine", "compiled", "torch", "autograd", "jax")
+
+
 def table(rows: list[Row], meta: dict[str, Any]) -> str:
-    """A markdown table of medians and ratios to numpy, then the notes and the machine."""
-    head = ["", "workload", "unit", *ORDER, "engine/np", "torch/np", "autograd/np", "target",
-            "result"]
+    """A markdown table of medians and ratios to numpy, then the notes and the machine.
+    ``target``/``result`` are the engine's (issue 6), ``compiled target``/``compiled`` the
+    compiled column's (issue 13)."""
+    head = ["", "workload", "unit", *ORDER, *(f"{n}/np" for n in RATIOS), "target", "result",
+            "compiled target", "compiled"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        ratios = [r.ratio(n) for n in ("engine", "torch", "autograd")]
+        ratios = [r.ratio(n) for n in RATIOS]
         cells = [r.key, r.title, r.unit, *(_fmt(r.values.get(n), r.unit) for n in ORDER),
-                 *("—" if x is None else f"{x:.2f}×" for x in ratios), r.target, _result(r)]
+                 *("—" if x is None else f"{x:.2f}×" for x in ratios), r.target, _result(r),
+                 r.compiled_target or "—", _compiled_result(r)]
         lines.append("| " + " | ".join(cells) + " |")
     notes = [f"- {r.key}: {n}" for r in rows for n in r.notes]
     v = meta["versions"]
@@ -127,6 +143,7 @@ def to_json(rows: list[Row], meta: dict[str, Any], path: Path) -> None:
         "key": r.key, "title": r.title, "unit": r.unit, "medians": r.values,
         "samples": r.samples, "ratios_to_numpy": {n: r.ratio(n) for n in r.values},
         "target": r.target, "passed": r.passed, "correct": r.correct, "result": _result(r),
+        "compiled_target": r.compiled_target, "compiled_passed": r.compiled_passed,
         "notes": r.notes, "extra": r.extra} for r in rows]}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(_clean(data), indent=1, ensure_ascii=False) + "\n")
