@@ -10,6 +10,7 @@ symbolic result differs from the real one by a single bit, is called as a functi
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -35,7 +36,15 @@ def numpy_namespace() -> Any:
 
 def same(a: Any, b: Any) -> bool:
     """Bit-for-bit equal: same dtype, same shape, same bytes."""
+    if a is b:
+        return True
     a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind in "fc" and a.dtype == b.dtype and a.shape == b.shape:
+        # the same bits, NaNs and -0.0 included, without copying: compare as unsigned ints
+        u = np.dtype(f"u{a.dtype.itemsize}") if a.dtype.kind == "f" else None
+        if u is not None:
+            return bool(np.array_equal(np.ascontiguousarray(a).view(u),
+                                       np.ascontiguousarray(b).view(u)))
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
 
 
@@ -197,6 +206,7 @@ class _Gen:
         return r
 
 
+@functools.lru_cache(maxsize=512)
 def _arg_names(op: Any, n: int) -> list[str]:
     """Names for an op's constant inputs: its forward's parameter names where it has them."""
     try:

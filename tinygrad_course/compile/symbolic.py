@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import operator as o
 import re
 from typing import Any
 
@@ -190,12 +191,13 @@ def binary(ufunc: Any, name: str, a: Any, b: Any) -> Sym:
     return Sym("{0} " + text + " {1}", (sa, sb), needs, p, value)
 
 
+_PY = {"+": o.add, "-": o.sub, "*": o.mul, "/": o.truediv, "@": o.matmul, "//": o.floordiv,
+       "%": o.mod, "**": o.pow, ">": o.gt, "<": o.lt, ">=": o.ge, "<=": o.le, "==": o.eq,
+       "!=": o.ne, "&": o.and_, "|": o.or_, "^": o.xor}
+
+
 def _python_op(text: str, a: Any, b: Any) -> Any:
-    import operator as o
-    ops = {"+": o.add, "-": o.sub, "*": o.mul, "/": o.truediv, "@": o.matmul, "//": o.floordiv,
-           "%": o.mod, "**": o.pow, ">": o.gt, "<": o.lt, ">=": o.ge, "<=": o.le, "==": o.eq,
-           "!=": o.ne, "&": o.and_, "|": o.or_, "^": o.xor}
-    return ops[text](a, b)
+    return _PY[text](a, b)
 
 
 _BINDINGS: list[Bindings] = []  # the module being generated (set by codegen)

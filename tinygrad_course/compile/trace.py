@@ -176,8 +176,9 @@ def _check_constants(fn: Any, args: tuple[Any, ...], names: list[str], outs: lis
             if (isinstance(x, Tensor) and x.requires_grad) or id(x) in own:
                 continue
             if _moved(x, y):
+                op_name = getattr(t1.op, "name", "?")
                 raise CompileError(
-                    f"tc.compile: {where} of the {getattr(t1.op, 'name', '?')} op is computed from tensor "
+                    f"tc.compile: {where} of the {op_name} op is computed from tensor "
                     f"values outside the graph (through .data or numpy), so the compiled "
                     f"code would freeze it. Compute it with tensor ops, pass it in as a "
                     f"constant captured from outside, or call the function without "
