@@ -128,6 +128,16 @@ class _Gen:
             self.ref[t] = S.atom(f"<ref {len(self.ref)}>", t.data)
         return self.ref[t]
 
+    def _hint(self, t: Tensor) -> str:
+        """A name for an unnamed value: ``A2_clip`` for the clip of ``A2``, else ``t``."""
+        parents = [x for x in t.inputs if isinstance(x, Tensor) and x in self.fwd]
+        if len(parents) == 1:
+            p = self.fwd[parents[0]]
+            name = p.name or (p.template if not p.children else None)
+            if name and S.identifier(name) == name and t.op is not None:
+                return f"{name}_{t.op.name}"
+        return "t"
+
     def array_ref(self, s: S.Sym) -> S.Sym:
         """An argument's array as backward reads it (passed on as a saved value)."""
         if id(s) not in self.aref:
@@ -144,7 +154,7 @@ class _Gen:
                 continue
             s = self.fwd[t]
             if s.children and s.name is None:
-                s.name = self.b.fresh(t.name or "t")
+                s.name = self.b.fresh(t.name or self._hint(t))
             a.template = s.name or s.template
             saved.append(t)
         self.saved_arrays = [s for s, a in self.aref.values() if id(a) in used]
