@@ -156,3 +156,11 @@ def test_run_py_refuses_unknown_workloads() -> None:
 def test_doctests(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_performance_page_shows_the_recorded_results() -> None:
+    """docs/performance.md's compiled table is generated from the committed results file."""
+    from benchmarks import report
+    results = ROOT / "benchmarks" / "results" / "compile-1thread-cpu.json"
+    page = (ROOT / "docs" / "performance.md").read_text()
+    assert report.page_table(results) in page
