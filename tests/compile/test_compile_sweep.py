@@ -20,7 +20,7 @@ import tinygrad_course as tc
 from tinygrad_course import Tensor
 from tinygrad_course.compile import CompileError
 
-_PATH = Path(__file__).resolve().parents[1] / "test_properties.py"
+_PATH = Path(__file__).resolve().parents[1] / "engine" / "test_properties.py"
 _spec = importlib.util.spec_from_file_location("_compile_sweep_cases", _PATH)
 assert _spec is not None and _spec.loader is not None
 cases = importlib.util.module_from_spec(_spec)

@@ -64,8 +64,7 @@ class _Entry:
         self.grad_slot = [slot_of.get(k) for k in range(n)]
         self.op = Op(name=f"compiled:{label}", symbol=label, forward=self._forward,
                      vjps=tuple(self._vjp(k) for k in range(n)),
-                     rules=("generated backward",) * n, elementwise=False,
-                     doc="a function compiled by tc.compile")
+                     rules=("generated backward",) * n, elementwise=False)
 
     def _call_args(self, inputs: list[Any]) -> list[Any]:
         it = iter(inputs)

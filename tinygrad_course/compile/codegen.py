@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.backward import topological_order
 from ..engine.tensor import Tensor
 from . import symbolic as S
+from .graph import backward_order as topological_order
 from .printer import emit
 
 __all__ = ["Generated", "generate", "numpy_namespace", "same"]
@@ -27,10 +27,7 @@ __all__ = ["Generated", "generate", "numpy_namespace", "same"]
 
 def numpy_namespace() -> Any:
     """The array namespace eager backward runs the rules in (plain numpy)."""
-    try:
-        from ..engine.ops.registry import NUMPY
-    except ImportError:  # pragma: no cover - the engine may move it
-        from ..engine.ops import NUMPY
+    from ..engine.xp import NUMPY
     return NUMPY
 
 

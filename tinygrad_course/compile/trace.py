@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.backward import topological_order
 from ..engine.mode import counts, enable_grad
 from ..engine.tensor import Tensor
 from .codegen import same
+from .graph import backward_order as topological_order
 
 __all__ = ["CompileError", "Trace", "trace", "user_line", "tracing"]
 
