@@ -49,10 +49,18 @@ class Bindings:
         self.names: dict[str, Any] = {"np": np}
         self._ids: dict[int, str] = {id(np): "np"}
         self.taken: set[str] = {"np"}
+        self._next: dict[str, int] = {}
         self.notes: list[str] = []
 
     def fresh(self, hint: str) -> str:
-        name = unique(identifier(hint), self.taken)
+        base = identifier(hint)
+        name = base
+        if name in self.taken:  # base_2, base_3, ...: a counter per base keeps this O(1)
+            k = self._next.get(base, 2)
+            while f"{base}_{k}" in self.taken:
+                k += 1
+            self._next[base] = k + 1
+            name = f"{base}_{k}"
         self.taken.add(name)
         return name
 
@@ -269,7 +277,16 @@ def call(fn: Any, text: str, args: Any, kwargs: dict[str, Any]) -> Sym:
                value)
 
 
+def _plain_ints(x: Any) -> Any:
+    """Axes and shapes as Python ints (``argsort`` gives numpy ints, which print badly)."""
+    if isinstance(x, (tuple, list)):
+        return type(x)(_plain_ints(v) for v in x)
+    return int(x) if isinstance(x, np.integer) else x
+
+
 def method(self: Sym, name: str, args: Any, kwargs: dict[str, Any]) -> Sym:
+    if name in ("reshape", "transpose", "swapaxes"):  # their arguments are axes or shapes
+        args = _plain_ints(args)
     inner = call(getattr(self.value, name), "", args, kwargs)
     if name == "reshape" and np.shape(inner.value) == self.shape:
         return self  # reshaping to the same shape: the same numbers, one view fewer
