@@ -20,7 +20,8 @@ import numpy as np
 from ..engine.ops.registry import Op
 from ..engine.record import apply
 from ..engine.tensor import Tensor
-from .codegen import Generated, generate, numpy_namespace
+from .codegen import numpy_namespace
+from .program import Generated, generate
 from .trace import CompileError, Trace, trace, tracing
 
 __all__ = ["compile", "Compiled", "show_code", "CACHE_SIZE"]
@@ -196,7 +197,7 @@ def compile(fn: Callable[..., Any] | None = None, *, cache_size: int = CACHE_SIZ
     >>> J = step(tc.Tensor(np.full((3, 4), 0.1)))
     >>> J.backward()
     >>> round(J.item(), 6), W.grad.shape
-    (2.327158, (2, 3))
+    (2.330501, (2, 3))
     """
     if fn is None:
         return lambda f: Compiled(f, cache_size)
@@ -204,6 +205,16 @@ def compile(fn: Callable[..., Any] | None = None, *, cache_size: int = CACHE_SIZ
 
 
 def show_code(fn: Callable[..., Any], *args: Any) -> str:
-    """The source ``tc.compile(fn)`` generates for ``fn(*args)`` (forward and backward)."""
+    """The source ``tc.compile(fn)`` generates for ``fn(*args)`` (forward and backward).
+
+    >>> import numpy as np, tinygrad_course as tc
+    >>> x = tc.Tensor(np.ones(3), requires_grad=True, name="x")
+    >>> print(tc.show_code(lambda x: (x * x).sum(), x).split("def backward")[1])
+    (dJ, x):
+        t = np.broadcast_to(dJ.reshape((1,)), (3,))  # sum: 1
+        dx = t * x + t * x  # mul: b; mul: a
+        return (dx,)
+    <BLANKLINE>
+    """
     c = fn if isinstance(fn, Compiled) else Compiled(fn)
     return c.source(*args)

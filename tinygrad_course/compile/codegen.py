@@ -11,7 +11,6 @@ symbolic result differs from the real one by a single bit, is called as a functi
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,10 +18,9 @@ import numpy as np
 
 from ..engine.tensor import Tensor
 from . import symbolic as S
-from .graph import backward_order as topological_order
-from .printer import emit
+from .names import identifier
 
-__all__ = ["Generated", "generate", "numpy_namespace", "same"]
+__all__ = ["OpWriter", "numpy_namespace", "same"]
 
 
 def numpy_namespace() -> Any:
@@ -43,18 +41,6 @@ def same(a: Any, b: Any) -> bool:
             return bool(np.array_equal(np.ascontiguousarray(a).view(u),
                                        np.ascontiguousarray(b).view(u)))
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
-
-
-@dataclass
-class Generated:
-    """The generated module: its source, its globals and the facts the caller needs."""
-
-    source: str
-    names: dict[str, Any]
-    n_aux: int
-    grad_params: list[int]  # positions of the parameters whose gradient backward returns
-    notes: list[str] = field(default_factory=list)
-    fallbacks: list[str] = field(default_factory=list)
 
 
 def _symbolic_xp(numpy_xp: Any) -> Any:
@@ -83,7 +69,9 @@ def _identity(x: Any) -> Any:
     return x
 
 
-class _Gen:
+class OpWriter:
+    """Writes each op of a graph as source: its forward, and its vjps in backward."""
+
     def __init__(self) -> None:
         self.b = S.Bindings()
         self.arrays: dict[int, S.Sym] = {}  # id of an argument's array or a constant -> Sym
@@ -131,7 +119,7 @@ class _Gen:
         if len(parents) == 1:
             p = self.fwd[parents[0]]
             name = p.name or (p.template if not p.children else None)
-            if name and S.identifier(name) == name and t.op is not None:
+            if name and identifier(name) == name and t.op is not None:
                 return f"{name}_{t.op.name}"
         return "t"
 
@@ -229,110 +217,3 @@ def _arg_names(op: Any, n: int) -> list[str]:
 
 def _value(x: Any) -> Any:
     return x.value if isinstance(x, S.Sym) else x
-
-
-def generate(outputs: list[Tensor], params: list[tuple[str, Any]], need: set[Tensor]
-             ) -> Generated:
-    """Source for ``forward(*params) -> (out, aux, saved)`` and ``backward(dout, *saved)``.
-
-    ``params`` are (name, leaf) pairs: graph leaves (Tensors) or argument arrays; ``need``
-    the leaves whose gradient backward returns. Any other array met in the graph is a
-    constant, copied now (frozen) and bound by name.
-    """
-    gen = _Gen()
-    S._BINDINGS.append(gen.b)
-    try:
-        return _generate(gen, outputs, params, need)
-    finally:
-        S._BINDINGS.pop()
-
-
-def _generate(gen: _Gen, outputs: list[Tensor], params: list[tuple[str, Any]],
-              need: set[Tensor]) -> Generated:
-    b = gen.b
-    param_names = []
-    for name, leaf in params:
-        pname = b.fresh(name)
-        param_names.append(pname)
-        if isinstance(leaf, Tensor):
-            gen.fwd[leaf] = S.atom(pname, leaf.data)
-            gen.arrays[id(leaf.data)] = gen.fwd[leaf]  # its array used as a constant
-        else:
-            gen.arrays[id(leaf)] = S.atom(pname, leaf)
-    order = [t for t in topological_order(outputs[0]) if not t.is_leaf]  # eager's order
-    seen = set(order)
-    extra: list[Tensor] = []
-    for aux in outputs[1:]:
-        for t in reversed([u for u in topological_order(aux) if not u.is_leaf]):
-            if t not in seen:
-                seen.add(t)
-                extra.append(t)
-    for t in [*reversed(order), *extra]:
-        gen.fwd[t] = gen.forward(t)
-    root = outputs[0]
-    root_sym = gen.fwd[root]
-    if root_sym.children and root_sym.name is None:
-        root_sym.name = b.fresh(root.name or "J")
-    out_name = root_sym.name or root_sym.template
-    # --- backward, in eager's order: newest tensor first, inputs in argument order ---------
-    needs = _propagate_need(order, need)
-    grads: dict[Tensor, S.Sym] = {}
-    seed = None
-    if root in needs:
-        seed = S.atom(b.fresh("d" + S.identifier(root.name or "J")), np.ones_like(root.data))
-        grads[root] = seed
-    for t in order:
-        g = grads.get(t)
-        if g is None:
-            continue
-        if t is not root and t.name and g.children and g.name is None:
-            g.name = b.fresh("d" + S.identifier(t.name))
-        for i, x in enumerate(t.inputs):
-            if isinstance(x, Tensor) and x in needs:
-                r = gen.vjp(t, i, g)
-                prev = grads.get(x)
-                grads[x] = r if prev is None else S.binary(np.add, "add", prev, r)
-    grad_params = [k for k, (_, leaf) in enumerate(params)
-                   if isinstance(leaf, Tensor) and leaf in need and leaf in grads]
-    bwd_roots = [(b.fresh("d" + param_names[k]), grads[params[k][1]]) for k in grad_params]
-    saved = gen.resolve_refs([s for _, s in bwd_roots])
-    bwd_lines = emit(bwd_roots, b.fresh, "t") if bwd_roots else []
-    # --- forward: the output, the auxiliary outputs, what backward reads -----------------
-    aux_names = [b.fresh(a.name or f"aux{k}") for k, a in enumerate(outputs[1:], start=1)]
-    fwd_roots = [(root_sym.name or out_name, root_sym)]
-    fwd_roots += [(n, gen.fwd[a]) for n, a in zip(aux_names, outputs[1:])]
-    fwd_roots += [(gen.ref[t].template, gen.fwd[t]) for t in saved]
-    fwd_lines = emit(fwd_roots, b.fresh, "t")
-    saved_names = [gen.ref[t].template for t in saved] + [s.template for s in gen.saved_arrays]
-    src = _module(param_names, fwd_lines, fwd_roots[0][0], aux_names, saved_names,
-                  seed.template if seed is not None else "dout", bwd_lines,
-                  [n for n, _ in bwd_roots], b.notes)
-    return Generated(src, b.names, len(outputs) - 1, grad_params, list(b.notes),
-                     gen.fallbacks)
-
-
-def _propagate_need(order: list[Tensor], need: set[Tensor]) -> set[Tensor]:
-    """Tensors through which a gradient reaches a leaf in ``need`` (inputs first)."""
-    needs = set(need)
-    for t in reversed(order):
-        if any(isinstance(x, Tensor) and x in needs for x in t.inputs):
-            needs.add(t)
-    return needs
-
-
-def _tuple(names: list[str]) -> str:
-    return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
-
-
-def _module(params: list[str], fwd: list[str], out: str, aux: list[str], saved: list[str],
-            seed: str, bwd: list[str], grads: list[str], notes: list[str]) -> str:
-    head = ["# Generated by tinygrad_course.compile: straight-line numpy, one op per line;",
-            "# each comment names the op and, in backward, its local derivative rule."]
-    head += [f"# constant {n}" for n in notes]
-    lines = head + ["", f"def forward({', '.join(params)}):"]
-    lines += ["    " + ln for ln in fwd]
-    lines += [f"    return {out}, {_tuple(aux)}, {_tuple(saved)}", "",
-              f"def backward({', '.join([seed, *saved])}):"]
-    lines += ["    " + ln for ln in bwd]
-    lines += [f"    return {_tuple(grads)}", ""]
-    return "\n".join(lines)

@@ -9,7 +9,6 @@ writes) raises :class:`NotSymbolic`, and the caller then calls the rule itself i
 
 from __future__ import annotations
 
-import keyword
 import math
 import operator as o
 import re
@@ -17,7 +16,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Sym", "NotSymbolic", "Bindings", "lift", "call", "atom"]
+from .names import Bindings
+
+__all__ = ["Sym", "NotSymbolic", "lift", "call", "atom", "binary", "bindings"]
 
 # Python's precedence levels, higher binds tighter (an atom needs no parentheses).
 ATOM, POSTFIX, POWER, UNARY, MUL, ADD = 17, 16, 14, 13, 12, 11
@@ -39,59 +40,6 @@ _METHODS = frozenset({"sum", "mean", "max", "min", "prod", "reshape", "transpose
 
 class NotSymbolic(TypeError):
     """The code did something with a symbolic array that cannot be written down."""
-
-
-class Bindings:
-    """Names of the generated module: the objects it refers to (numpy, constants, rule
-    functions) and every variable name taken, so that no two things share a name."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, Any] = {"np": np}
-        self._ids: dict[int, str] = {id(np): "np"}
-        self.taken: set[str] = {"np"}
-        self._next: dict[str, int] = {}
-        self.notes: list[str] = []
-
-    def fresh(self, hint: str) -> str:
-        base = identifier(hint)
-        name = base
-        if name in self.taken:  # base_2, base_3, ...: a counter per base keeps this O(1)
-            k = self._next.get(base, 2)
-            while f"{base}_{k}" in self.taken:
-                k += 1
-            self._next[base] = k + 1
-            name = f"{base}_{k}"
-        self.taken.add(name)
-        return name
-
-    def bind(self, obj: Any, hint: str) -> str:
-        if id(obj) in self._ids:
-            return self._ids[id(obj)]
-        name = self.fresh(hint)
-        self.names[name] = obj
-        self._ids[id(obj)] = name
-        if isinstance(obj, np.ndarray):
-            self.notes.append(f"{name}: {obj.dtype} array of shape {obj.shape}, "
-                              "captured at trace time")
-        return name
-
-
-def identifier(text: str) -> str:
-    """``W[1]`` -> ``W1``, ``Z[2]`` -> ``Z2``; anything else made a valid Python name."""
-    name = re.sub(r"\W", "_", str(text).replace("[", "").replace("]", ""))
-    name = re.sub(r"_+", "_", name).strip("_") or "t"
-    if name[0].isdigit():
-        name = "t" + name
-    return name + "_" if keyword.iskeyword(name) or name == "np" else name
-
-
-def unique(name: str, taken: Any) -> str:
-    if name not in taken:
-        return name
-    k = 2
-    while f"{name}_{k}" in taken:
-        k += 1
-    return f"{name}_{k}"
 
 
 class Sym:
