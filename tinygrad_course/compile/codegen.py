@@ -11,6 +11,7 @@ symbolic result differs from the real one by a single bit, is called as a functi
 from __future__ import annotations
 
 import functools
+import operator
 from types import SimpleNamespace
 from typing import Any
 
@@ -152,11 +153,12 @@ class OpWriter:
         names = _arg_names(op, len(t.inputs))
         args = [self.const(x, n, False) for x, n in zip(t.inputs, names)]
         kws = {k: self.const(v, k, False) for k, v in kw.items()}
-        s = None
+        s = _known_spelling(op.forward, args, kws, t.data)
         try:
-            r = op.forward(*args, **kws)
-            if isinstance(r, S.Sym) and same(r.value, t.data):
-                s = r
+            if s is None:
+                r = op.forward(*args, **kws)
+                if isinstance(r, S.Sym) and same(r.value, t.data):
+                    s = r
         except Exception:
             pass
         if s is None:
@@ -213,6 +215,28 @@ def _arg_names(op: Any, n: int) -> list[str]:
     if len(names) < n:
         names += [f"{op.name}_{k}" for k in range(len(names), n)]
     return [{"y": "Y", "a": "A"}.get(nm, nm) for nm in names[:n]]
+
+
+_OPERATORS = {operator.add: "add", operator.sub: "subtract", operator.mul: "multiply",
+              operator.truediv: "true_divide", operator.pow: "power", operator.matmul: "matmul"}
+
+
+def _known_spelling(forward: Any, args: list[Any], kws: dict[str, Any], value: Any) -> Any:
+    """A forward that IS a Python operator or a numpy ufunc is written as that call, with the
+    value the trace already computed: the generated line makes the very same call, so there
+    is nothing to check and nothing to compute again (the big matmuls of a trace)."""
+    if kws or not any(isinstance(a, S.Sym) for a in args):
+        return None
+    name = str(_OPERATORS.get(forward) or getattr(forward, "__name__", ""))
+    if len(args) == 2 and (forward in _OPERATORS or (
+            isinstance(forward, np.ufunc) and name in ("add", "subtract", "multiply", "divide",
+                                                       "true_divide", "power", "matmul"))):
+        s = S.binary(None, name, args[0], args[1], value=value)
+    elif isinstance(forward, np.ufunc) and forward.nin == len(args) and forward.nout == 1:
+        s = S.call(forward, f"np.{forward.__name__}", args, {}, value=value)
+    else:
+        return None
+    return s
 
 
 def _value(x: Any) -> Any:

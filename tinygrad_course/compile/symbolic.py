@@ -38,6 +38,9 @@ _METHODS = frozenset({"sum", "mean", "max", "min", "prod", "reshape", "transpose
                       "ravel", "squeeze", "swapaxes", "copy", "all", "any", "clip"})
 
 
+_UNSET: Any = object()  # "compute the value" (a computed value may be None)
+
+
 class NotSymbolic(TypeError):
     """The code did something with a symbolic array that cannot be written down."""
 
@@ -132,12 +135,14 @@ _PY_OPS = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__",
            "true_divide": "__truediv__", "power": "__pow__", "matmul": "__matmul__"}
 
 
-def binary(ufunc: Any, name: str, a: Any, b: Any) -> Sym:
-    """``a (op) b`` written with Python's operator; the value computed as Python would."""
+def binary(ufunc: Any, name: str, a: Any, b: Any, value: Any = _UNSET) -> Sym:
+    """``a (op) b`` written with Python's operator; the value computed as Python would
+    (unless the caller already has it)."""
     sa, sb = lift(a), lift(b)
     text, p = _BINARY[name]
-    # Python's operator on the values: the same dispatch (and scalar types) as eager code.
-    value = _python_op(text, sa.value, sb.value)
+    if value is _UNSET:
+        # Python's operator on the values: the same dispatch (and scalar types) as eager.
+        value = _python_op(text, sa.value, sb.value)
     if text == "**":
         needs = (POSTFIX, UNARY)
     elif p == CMP:
@@ -212,15 +217,16 @@ def lift(x: Any, hint: str = "c") -> Sym:
     return atom(bindings().bind(x, hint), x)
 
 
-def call(fn: Any, text: str, args: Any, kwargs: dict[str, Any]) -> Sym:
-    """``text(args, key=value)``; the value is ``fn`` called on the values."""
+def call(fn: Any, text: str, args: Any, kwargs: dict[str, Any], value: Any = _UNSET) -> Sym:
+    """``text(args, key=value)``; the value is ``fn`` called on the values (unless given)."""
     kids = [lift(a) for a in args]
     keys = list(kwargs)
     kids += [lift(kwargs[k]) for k in keys]
     parts = [f"{{{i}}}" for i in range(len(args))]
     parts += [f"{k}={{{len(args) + j}}}" for j, k in enumerate(keys)]
-    value = fn(*(k.value for k in kids[:len(args)]),
-               **{k: kid.value for k, kid in zip(keys, kids[len(args):])})
+    if value is _UNSET:
+        value = fn(*(k.value for k in kids[:len(args)]),
+                   **{k: kid.value for k, kid in zip(keys, kids[len(args):])})
     return Sym(text + "(" + ", ".join(parts) + ")", tuple(kids), (ANY,) * len(kids), POSTFIX,
                value)
 
