@@ -219,3 +219,16 @@ def test_long_chains_compile_without_deep_expressions() -> None:
     x.grad = None
     f(x).backward()
     assert _bits(g, x.grad)
+
+
+def test_keyword_arguments_are_refused_with_a_clear_message() -> None:
+    step = tc.compile(lambda x: (x * 2).sum())
+    with pytest.raises(TypeError, match="by position"):
+        step(x=Tensor(np.ones(2), requires_grad=True))
+
+
+def test_a_static_argument_is_part_of_the_signature() -> None:
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    step = tc.compile(lambda x, k: (x * k).sum())
+    assert step(x, 2.0).item() == 6.0 and step(x, 3.0).item() == 9.0
+    assert step.traces == 2

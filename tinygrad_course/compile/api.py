@@ -164,7 +164,10 @@ class Compiled:
             self.cache.popitem(last=False)
         return e
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            raise TypeError(f"tc.compile: pass the arguments of {self.label} by position (a "
+                            f"signature is the positional arguments); got {sorted(kwargs)}")
         if tracing():  # inside another compiled function's trace: be its eager ops
             return self.eager(*args)
         e = self.entry(*args)
