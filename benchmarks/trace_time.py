@@ -8,8 +8,6 @@ import os
 import time
 from typing import Any
 
-import numpy as np
-
 import tinygrad_course as tc
 from tinygrad_course import Tensor
 

@@ -191,7 +191,7 @@ def test_in_place_update_after_recording_is_refused_at_backward_naming_tensor_an
     y = (x * x).sum()
     with no_grad():
         x -= 1.0
-    with pytest.raises(RuntimeError, match="'x'.*'mul'.*changed in place"):
+    with pytest.raises(RuntimeError, match=r"'x'.*'mul'.*changed in place"):
         y.backward()
     (x * x).sum().backward()  # a graph recorded after the change is fine
     assert x.grad.tolist() == [4.0, 4.0]
