@@ -86,7 +86,7 @@ def test_generated_l_layer_backward_is_the_courses_equations() -> None:
 def test_code_command_prints_the_models_backward(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["code", "--model", "shallow"]) == 0
     out = capsys.readouterr().out
-    for line in ("Z1 = W1 @ X + b1", "A1 = np.tanh(Z1)", "dZ2 = dA2 * A2 * (1 - A2)",
+    for line in ("Z1 = W1 @ X + b1", "A1 = np.tanh(Z1)", "dZ2 = ", "dZ1 = dA1 * (1 - A1 * A1)",
                  "dW1 = dZ1 @ X.T", "def backward("):
         assert line in out
     assert out == model_step_source("shallow")

@@ -14,9 +14,9 @@ def backward_order(root: Any) -> list[Any]:
     order eager backward runs their rules, so gradients add up in the same order), then the
     leaves. Iterative: long chains are fine.
 
-    The creation number is the recorded node's ``seq`` (engine/record.py's ``Node``): inputs
-    are always created before their outputs, so newest-first is a valid reverse topological
-    order and it is exactly the order backward's heap takes.
+    The creation number is a recorded tensor's ``_seq`` (engine/record.py): inputs are always
+    created before their outputs, so newest-first is a valid reverse topological order and it
+    is exactly the order backward's heap takes.
     """
     found: list[tuple[int, Any]] = []
     leaves: list[Any] = []
@@ -24,11 +24,10 @@ def backward_order(root: Any) -> list[Any]:
     stack = [root]
     while stack:
         t = stack.pop()
-        node = t._node
-        if node is None:
+        if t.is_leaf:
             leaves.append(t)
             continue
-        found.append((node.seq, t))
+        found.append((t._seq, t))
         for x in t.inputs:
             if isinstance(x, TensorBase) and x.requires_grad and id(x) not in seen:
                 seen.add(id(x))
