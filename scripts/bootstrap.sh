@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the README's commands need, idempotently: a virtualenv in .venv with the
-# project installed, and Graphviz's `dot` (plus Chromium for the test suite's browser test).
+# project installed, and Graphviz's `dot` (plus Chromium for the test suite's browser test),
+# which are installed system-wide with apt-get when missing and this user is root.
 # Usage: scripts/bootstrap.sh demo|test
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,13 +32,19 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-# System packages: only where missing, and only where we may install them.
+# System packages: only where missing, and only where we may install them (root with apt-get).
+# These are the only things installed outside .venv: Graphviz's `dot` (graph pictures) and,
+# for `make test`, Chromium (the test of the step-by-step page in a headless browser).
+# apt-get waits up to APT_LOCK_TIMEOUT seconds (default 300) for another apt/dpkg to finish
+# instead of failing at once; its log goes to .venv/apt-get.log, inside the project.
 apt_install() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "==> installing $* with apt-get"
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } \
-        >/tmp/tinygrad-course-apt.log 2>&1; then
-      echo "note: apt-get install $* failed (see /tmp/tinygrad-course-apt.log)" >&2
+    local log=.venv/apt-get.log wait=${APT_LOCK_TIMEOUT:-300}
+    echo "==> installing $* system-wide with apt-get (log: $log)"
+    if ! { apt-get -o DPkg::Lock::Timeout="$wait" update -qq \
+           && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout="$wait" \
+                install -y -qq "$@"; } >"$log" 2>&1; then
+      echo "note: apt-get install $* failed (see $log) - tests that need it will skip." >&2
     fi
   else
     echo "note: '$1' is missing and this user cannot apt-get it; install it" \

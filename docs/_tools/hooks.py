@@ -1,8 +1,8 @@
 """MkDocs hooks: run every page's code at build time, publish the pictures it draws, and show
 the output it really printed.
 
-Each page runs (with ``mdrun``) in its own scratch directory; every file its code writes there
-is published next to the page, under a folder named after it: the code of
+Each page runs (with ``docrun``, Sybil underneath) in its own scratch directory; every file
+its code writes there is published next to the page, under a folder named after it: the code of
 ``course/week2.md`` writes ``seed.svg`` and the page shows it as
 ``![...](week2/seed.svg)``. A block that fails or prints something else than its output
 block stops the build.
@@ -15,12 +15,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import mdrun  # docs/_tools is on sys.path while MkDocs loads this hook
+import docrun  # docs/_tools is on sys.path while MkDocs loads this hook
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-log = logging.getLogger("mkdocs.hooks.mdrun")
-RESULTS: dict[str, mdrun.PageResult] = {}
+log = logging.getLogger("mkdocs.hooks.docrun")
+RESULTS: dict[str, docrun.PageResult] = {}
 
 
 def on_files(files: Any, config: Any) -> Any:
@@ -30,10 +30,12 @@ def on_files(files: Any, config: Any) -> Any:
     root = Path(config["config_file_path"]).resolve().parent
     for page in list(files.documentation_pages()):
         src = Path(page.abs_src_path)
+        if src.suffix != ".md":  # the tour notebook: mkdocs-jupyter executes it
+            continue
         with tempfile.TemporaryDirectory(prefix="docs-run-") as tmp:
             try:
-                result = mdrun.run_page(src, Path(tmp), root)
-            except mdrun.DocsError as e:
+                result = docrun.run_page(src, Path(tmp), root)
+            except docrun.DocsError as e:
                 raise PluginError(f"docs code failed ({src.relative_to(docs_dir)}):\n{e}") from e
             RESULTS[page.src_uri] = result
             folder = page.src_uri[:-len(".md")]
@@ -53,4 +55,4 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     result = RESULTS.get(page.file.src_uri)
     if result is None or not result.outputs:
         return markdown
-    return mdrun.replace_outputs(markdown, result)
+    return docrun.replace_outputs(markdown, result)

@@ -170,3 +170,29 @@ def test_bad_usage_is_explained() -> None:
 def test_accepts_a_correct_zero_gradient() -> None:
     result = gradcheck(lambda t: softmax(t).sum(), np.array([1.0, 2.0, 3.0]))
     assert result.passed, result
+
+
+def test_shows_true_relative_differences_and_floors_only_the_verdict() -> None:
+    """Issue 15 item 8: a correct small net shows differences of ~1e-9..1e-7 (what the
+    course teaches to read), never a 0 made by the noise floor; the floor decides only
+    pass/fail, e.g. for a gradient that is exactly zero."""
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((2, 8)), (rng.random((1, 8)) > 0.5).astype(float)
+    W1, b1 = Tensor(rng.standard_normal((3, 2))), Tensor(np.zeros((3, 1)))
+    W2, b2 = Tensor(rng.standard_normal((1, 3))), Tensor(np.zeros((1, 1)))
+
+    def cost(W1: Tensor, b1: Tensor, W2: Tensor, b2: Tensor) -> Tensor:
+        A2 = (W2 @ (W1 @ X + b1).tanh() + b2).sigmoid()
+        return -(Y * A2.log() + (1 - Y) * (1 - A2).log()).mean()
+
+    result = gradcheck(cost, W1, b1, W2, b2)
+    assert result.passed
+    assert all(0 < d < 1e-7 for d in result.rel_diffs), result.rel_diffs
+    assert "0.00e+00" not in repr(result)
+    # (x + 0.1)² - x² - 0.2x is constant: backprop's gradient is exactly 0, the numeric one
+    # is rounding noise (-3.5e-11), so the course's ratio is 1; it passes on the noise floor
+    # and says so.
+    zero = gradcheck(lambda x: ((x + 0.1) * (x + 0.1) - x * x - 0.2 * x).sum(),
+                     np.array([0.1, 0.2, 0.3]))
+    assert zero.rel_diffs == [1.0] and zero.within_noise == [True] and zero.passed
+    assert "1 within rounding noise" in repr(zero)
