@@ -70,10 +70,11 @@ def available(name: str) -> bool:
 
 
 def installed_impls(**impls: Any) -> dict[str, Any]:
-    """The implementations whose library is importable: engine and numpy always, torch and
-    autograd (HIPS) only when installed. Keyword names are the library names."""
+    """The implementations whose library is importable: engine, compiled (tc.compile) and
+    numpy always, torch, autograd (HIPS) and jax only when installed. Keyword names are the
+    library names."""
     return {name: f for name, f in impls.items()
-            if name in ("engine", "numpy") or available(name)}
+            if name in ("engine", "numpy", "compiled") or available(name)}
 
 
 def skip_notes() -> tuple[str, ...]:

@@ -18,11 +18,11 @@ import numpy as np
 
 from .backends import clock, fresh_heap
 
-__all__ = ["Row", "Workload", "check_error", "judge_ratio", "time_workload"]
+__all__ = ["Row", "Workload", "check_error", "judge_compiled", "judge_ratio", "time_workload"]
 
 Runner = Callable[[], np.ndarray]
 Factory = Callable[[Any], Runner]
-ORDER = ("engine", "numpy", "torch", "autograd")
+ORDER = ("engine", "compiled", "numpy", "torch", "autograd", "jax")
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class Workload:
     target: float  # the largest engine/numpy ratio of medians allowed (issue 6)
     per_op: bool = False
     notes: tuple[str, ...] = ()
+    compiled_target: float | None = None  # issue 13: compiled/numpy, and below JAX's jit
+    compiled_vs_jax: bool = True  # whether the compiled target also asks to beat JAX
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Row:
     samples: dict[str, list[float]] = field(default_factory=dict)
     target: str = ""
     passed: bool | None = None  # None: not judged (e.g. the engine part is not available)
+    compiled_target: str = ""
+    compiled_passed: bool | None = None
     correct: bool = True  # every run of every implementation agreed with numpy
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -138,4 +142,16 @@ def time_workload(w: Workload, size: str, repeats: int, warmup: int = 1,
                              f"(relative; allowed {w.rtol:g})")
     row.extra = {"size": size, "rtol": w.rtol, "max_rel_error": worst, "checks": checks}
     judge_ratio(row, w.target)
+    if w.compiled_target is not None:
+        judge_compiled(row, w.compiled_target, w.compiled_vs_jax)
     return row
+
+
+def judge_compiled(row: Row, target: float, vs_jax: bool = True) -> None:
+    """Issue 13: the compiled median ≤ target × numpy's, and below JAX's when JAX ran (and
+    the workload asks for it)."""
+    vs_jax = vs_jax and "jax" in row.values
+    row.compiled_target = f"≤ {target:g}×" + (", < jax" if vs_jax else "")
+    r, j = row.ratio("compiled"), (row.ratio("jax") if vs_jax else None)
+    row.compiled_passed = None if r is None else (
+        r <= target and row.correct and (j is None or r < j))

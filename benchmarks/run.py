@@ -35,6 +35,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         "backends.fresh_heap)")
     p.add_argument("--profile", default="",
                    help="instead of the table, cProfile the engine on these workloads (W1-W5)")
+    p.add_argument("--cpu", type=int, default=None,
+                   help="pin the whole run (every library's threads, XLA's included) to this "
+                        "core (default: the first core this process may use; -1: no pinning)")
     p.add_argument("--top", type=int, default=15, help="functions listed per profile")
     p.add_argument("--profiler", choices=("cprofile", "pyinstrument"), default="cprofile",
                    help="cProfile (exact counts, own time) or pyinstrument (sampling, a tree)")
@@ -101,9 +104,21 @@ def profile(keys: list[str], size: str, top: int, profiler: str) -> None:
         pstats.Stats(prof, stream=sys.stdout).strip_dirs().sort_stats("tottime").print_stats(top)
 
 
+def pin(cpu: int | None) -> int | None:
+    """Pin this process (and the threads and processes it starts later) to one core, so that
+    no library gets a second one (XLA starts its own threads). Returns the core, or None."""
+    if cpu == -1 or not hasattr(os, "sched_setaffinity"):
+        return None
+    core = min(os.sched_getaffinity(0)) if cpu is None else cpu
+    os.sched_setaffinity(0, {core})
+    log(f"pinned to core {core}")
+    return core
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     ensure_env(args.threads, args.clock, not args.no_gc_freeze)
+    pinned = pin(args.cpu)
     sys.path.insert(0, str(ROOT))
     from benchmarks import isolated, report, workloads_bce, workloads_graph, workloads_mlp
     from benchmarks.backends import limit_threads
@@ -136,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"{key} done in {time.perf_counter() - t0:.1f} s")
     meta = report.machine(args.threads, args.size)
     meta["clock"] = args.clock
+    meta["pinned_cpu"] = pinned
     meta["gc_freeze"] = not args.no_gc_freeze
     meta["wall_s"] = round(time.perf_counter() - start, 1)
     meta["rounds"] = {"warmup": warmup, "timed": repeats,

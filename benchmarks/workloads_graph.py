@@ -131,7 +131,11 @@ def chain_autograd(d: ChainData) -> Phased:
 
 def chain_impls(with_autograd: bool = True) -> dict[str, Any]:
     """The chain in each library that is importable, by name."""
-    impls: dict[str, Any] = {"engine": chain_engine, "numpy": chain_numpy}
+    from .workloads_compiled import chain_compiled, chain_jax
+    impls: dict[str, Any] = {"engine": chain_engine, "numpy": chain_numpy,
+                             "compiled": chain_compiled}
+    if available("jax"):
+        impls["jax"] = chain_jax
     if available("torch"):
         impls["torch"] = chain_torch
     if with_autograd and available("autograd"):
@@ -152,6 +156,7 @@ def _repeated(chain: Any) -> Factory:
 W5 = Workload(
     "W5", "chain of {ops} ops on 4×4, forward+backward", lambda size: make_chain_data("W5", size),
     {name: _repeated(fn) for name, fn in chain_impls().items()}, rtol=1e-9, target=3.0,
+    compiled_target=1.2, compiled_vs_jax=False,
     per_op=True,
     notes=skip_notes())
 

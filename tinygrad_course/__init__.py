@@ -1,6 +1,7 @@
 """tinygrad_course: a small, fast autograd engine for the "Neural Networks and Deep Learning"
 course - a numpy Tensor that records a computation graph and backpropagates through it."""
 
+from .compile import CompileError, compile, show_code  # the function shadows the package name
 from .datasets.graphs import seed_graph
 from .engine.anomaly import detect_anomaly
 from .engine.composite import (
@@ -57,12 +58,14 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "AnomalyError",
+    "CompileError",
     "GradcheckResult",
     "REGISTRY",
     "ShapeError",
     "ShapeWarning",
     "Tensor",
     "arange",
+    "compile",
     "concatenate",
     "detect_anomaly",
     "draw_graph",
@@ -89,6 +92,7 @@ __all__ = [
     "randn",
     "save_backward_steps",
     "seed_graph",
+    "show_code",
     "softmax",
     "stack",
     "strict_shapes",

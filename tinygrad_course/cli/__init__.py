@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import demo, graph, train
+from . import code, demo, graph, train
 
 __all__ = ["main"]
 
 # Each module adds its subcommand with ``register(subparsers)`` and sets ``func(args) -> int``.
-_COMMANDS = (demo, graph, train)
+_COMMANDS = (demo, graph, train, code)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -49,6 +49,8 @@ def register(sub: Any) -> None:
     p.add_argument("--plot", metavar="DIR", help="write cost.png (and decision_boundary.png "
                    "for 2-D data) into DIR")
     p.add_argument("--save", metavar="FILE", help="save the trained parameters (.npz)")
+    p.add_argument("--compile", action="store_true", help="run each step as numpy code "
+                   "generated once by tc.compile (same numbers; see `tinygrad-course code`)")
     p.set_defaults(func=run)
 
 
@@ -127,7 +129,8 @@ def _run(args: argparse.Namespace) -> int:
     print(f"data: {args.dataset}, X {X.shape}, Y {Y.shape}; {iterations} iterations, "
           f"learning rate {lr:g}")
     history = model.fit(X, Y, num_iterations=iterations, learning_rate=lr,
-                        print_cost=not args.quiet, print_every=every)
+                        print_cost=not args.quiet, print_every=every,
+                        compile=args.compile)
     print(f"final cost: {history.final_cost:.6f}")
     print(f"train accuracy: {100 * model.accuracy(X, Y):.2f} %")
     if X_test is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 __all__ = ["no_grad", "enable_grad", "is_grad_enabled", "strict_shapes", "state"]
 
@@ -27,11 +28,14 @@ class _Counts:
     reads these plain attributes and consults ``state`` only when some thread changed a flag.
     """
 
-    __slots__ = ("no_grad", "anomaly")
+    __slots__ = ("no_grad", "anomaly", "tracing")
 
     def __init__(self) -> None:
         self.no_grad = 0
         self.anomaly = 0
+        # While tc.compile traces a function: called with what was read (``item()``) before a
+        # Tensor's value is read, so that it can refuse (see compile/trace.py); else None.
+        self.tracing: Any = None
 
 
 counts = _Counts()

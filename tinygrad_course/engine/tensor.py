@@ -10,7 +10,7 @@ from ..errors import ShapeError
 from .backward import backward as _backward
 from .dtypes import to_array
 from .meta import get_meta, set_meta
-from .mode import is_grad_enabled
+from .mode import counts, is_grad_enabled
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
@@ -80,6 +80,8 @@ class Tensor(TensorBase, TensorMethods):
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
+        if counts.tracing is not None:
+            counts.tracing(self, "item()")
         if self.data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape "
                              f"{self.shape}")
@@ -87,9 +89,13 @@ class Tensor(TensorBase, TensorMethods):
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
+        if counts.tracing is not None:
+            counts.tracing(self, "numpy()")
         return self.data
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if counts.tracing is not None:
+            counts.tracing(self, "np.asarray(tensor)")
         if copy:
             return np.array(self.data, dtype=dtype)
         return self.data if dtype is None else self.data.astype(dtype, copy=False)
@@ -98,6 +104,8 @@ class Tensor(TensorBase, TensorMethods):
         return len(self.data)
 
     def __bool__(self) -> bool:
+        if counts.tracing is not None:
+            counts.tracing(self, "bool(tensor)")
         return bool(self.data)
 
     def __repr__(self) -> str:
@@ -156,12 +164,12 @@ class Tensor(TensorBase, TensorMethods):
     def __pos__(self) -> Tensor: return self
 
     # Comparisons are not differentiable: they return plain boolean arrays.
-    def __lt__(self, other: Any) -> Any: return self.data < raw(other)
-    def __le__(self, other: Any) -> Any: return self.data <= raw(other)
-    def __gt__(self, other: Any) -> Any: return self.data > raw(other)
-    def __ge__(self, other: Any) -> Any: return self.data >= raw(other)
-    def __eq__(self, other: Any) -> Any: return self.data == raw(other)
-    def __ne__(self, other: Any) -> Any: return self.data != raw(other)
+    def __lt__(self, other: Any) -> Any: return _read(self, '<') < raw(other)
+    def __le__(self, other: Any) -> Any: return _read(self, '<=') <= raw(other)
+    def __gt__(self, other: Any) -> Any: return _read(self, '>') > raw(other)
+    def __ge__(self, other: Any) -> Any: return _read(self, '>=') >= raw(other)
+    def __eq__(self, other: Any) -> Any: return _read(self, '==') == raw(other)
+    def __ne__(self, other: Any) -> Any: return _read(self, '!=') != raw(other)
 
     # --- elementwise functions -------------------------------------------------------------
     def exp(self) -> Tensor: return _unary(E.EXP, self)
@@ -266,6 +274,13 @@ def _is_boolean(items: Any) -> bool:
 def as_tensor(x: Any) -> Tensor:
     """``x`` itself if it is a Tensor, else a new constant Tensor (no gradient) made from it."""
     return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _read(t: Tensor, what: str) -> np.ndarray:
+    """``t.data`` for a comparison; while tc.compile traces, a value read is refused."""
+    if counts.tracing is not None:
+        counts.tracing(t, f"a comparison ({what})")
+    return t.data
 
 
 def _fmt(a: np.ndarray) -> str:

@@ -127,13 +127,15 @@ class Model(InteropMixin, Module):
     def fit(self, X: Any, Y: Any, num_iterations: int = 2000, learning_rate: float = 0.0075,
             print_cost: bool = False, optimizer: str | Optimizer = "sgd",
             batch_size: int | None = None, seed: int | None = 0,
-            progress: bool | None = None, print_every: int = 100) -> History:
+            progress: bool | None = None, print_every: int = 100,
+            compile: bool = False) -> History:
         """Train by gradient descent on (X, Y); X is (n_x, m), Y is (n_y, m) of 0/1 labels.
 
         With ``batch_size`` each iteration is one epoch over shuffled mini-batches (shuffled
         with ``seed``). ``print_cost`` prints the cost every ``print_every`` iterations and at
         the last one, as the course does; a progress bar appears on a terminal for long fits
-        (``progress=False`` turns it off).
+        (``progress=False`` turns it off). ``compile=True`` runs each step as code generated
+        once by ``tc.compile`` (same numbers, bit for bit; see docs/compile.md).
         """
         x, y = check_data(X, Y, self.n_x, self.n_y)
         if isinstance(num_iterations, bool) or int(num_iterations) != num_iterations \
@@ -148,9 +150,9 @@ class Model(InteropMixin, Module):
         bar = ProgressBar(num_iterations, enabled=None if progress is None else progress)
         if batch_size is None:
             step = self._full_batch_step(Tensor(x, dtype=dtype, name="X"),
-                                         Tensor(y, dtype=dtype, name="Y"), opt)
+                                         Tensor(y, dtype=dtype, name="Y"), opt, compile)
         else:
-            step = self._mini_batch_step(x, y, int(batch_size), opt, seed, dtype)
+            step = self._mini_batch_step(x, y, int(batch_size), opt, seed, dtype, compile)
         costs = history.costs
         try:
             for i in range(num_iterations):
@@ -175,12 +177,17 @@ class Model(InteropMixin, Module):
         # for pictures (layer marks, Z[l]/A[l] names); a custom forward is respected.
         return self.net.run if type(self).forward is Model.forward else self
 
-    def _full_batch_step(self, X: Tensor, Y: Tensor, opt: Optimizer) -> Any:
+    def _full_batch_step(self, X: Tensor, Y: Tensor, opt: Optimizer, compile: bool = False
+                         ) -> Any:
         net, loss = self._forward_for_training(), self.cost_for(Y)
+        forward = lambda: loss(net(X))  # noqa: E731
+        if compile:
+            from ..compile.training import compiled_full_batch
+            forward = compiled_full_batch(forward)
 
         def step() -> float:
             # Only the parameters require grad, so backward never computes dX.
-            cost = loss(net(X))
+            cost = forward()
             value = float(cost.data)
             cost.backward()
             opt.step()
@@ -189,12 +196,16 @@ class Model(InteropMixin, Module):
         return step
 
     def _mini_batch_step(self, x: np.ndarray, y: np.ndarray, batch_size: int, opt: Optimizer,
-                         seed: int | None, dtype: Any) -> Any:
+                         seed: int | None, dtype: Any, compile: bool = False) -> Any:
         if batch_size < 1:
             raise ValueError(f"batch_size must be a positive int, got {batch_size}")
         m = x.shape[1]
         rng = np.random.default_rng(seed)
         net, loss = self._forward_for_training(), self.cost
+        batch_cost = lambda xb, yb: loss(net(xb), yb)  # noqa: E731
+        if compile:
+            from ..compile.training import compiled_batch_cost
+            batch_cost = compiled_batch_cost(net, loss, type(self).cost is Model.cost)
 
         def epoch() -> float:
             perm = rng.permutation(m)
@@ -203,7 +214,7 @@ class Model(InteropMixin, Module):
             for k in range(0, m, batch_size):
                 xb = Tensor(xs[:, k:k + batch_size], dtype=dtype)
                 yb = Tensor(ys[:, k:k + batch_size], dtype=dtype)
-                cost = loss(net(xb), yb)
+                cost = batch_cost(xb, yb)
                 total += float(cost.data) * xb.shape[1]
                 cost.backward()
                 opt.step()

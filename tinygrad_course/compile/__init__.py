@@ -1,0 +1,6 @@
+"""Compile a function of Tensors to straight-line numpy source, forward and backward."""
+
+from .api import CACHE_SIZE, Compiled, compile, show_code
+from .trace import CompileError
+
+__all__ = ["CACHE_SIZE", "Compiled", "CompileError", "compile", "show_code"]
