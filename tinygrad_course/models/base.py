@@ -180,7 +180,7 @@ class Model(Module):
         def step() -> float:
             # Only the parameters require grad, so backward never computes dX.
             cost = loss(net(X))
-            value = float(cost.data)
+            value = cost.item()
             cost.backward()
             opt.step()
             opt.zero_grad()
@@ -203,7 +203,7 @@ class Model(Module):
                 xb = Tensor(xs[:, k:k + batch_size], dtype=dtype)
                 yb = Tensor(ys[:, k:k + batch_size], dtype=dtype)
                 cost = loss(net(xb), yb)
-                total += float(cost.data) * xb.shape[1]
+                total += cost.item() * xb.shape[1]
                 cost.backward()
                 opt.step()
                 opt.zero_grad()
