@@ -79,11 +79,12 @@ class TensorBase:
         a change is an error, not a wrong gradient. After ``backward()`` (the usual place for
         ``w.data -= lr * w.grad``) nothing is copied: one int compare.
         """
-        n = _next_seq()
-        if n == _calm[0] + 1:  # nothing recorded since the last backward(): no graph pending
-            _calm[0] = n
-        elif self.requires_grad:
-            _snapshot(self, n)
+        if self.requires_grad:
+            n = _next_seq()
+            if n == _calm[0] + 1:  # nothing recorded since the last backward(): none pending
+                _calm[0] = n
+            else:
+                _snapshot(self, n)
         return self._data
 
     @data.setter
@@ -136,7 +137,9 @@ def mark_modified(t: TensorBase) -> None:
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+    # Equal bytes answer the usual case fast; equal_nan keeps a nan from counting as a change.
+    return a.shape == b.shape and (a.tobytes() == b.tobytes()
+                                   or bool(np.array_equal(a, b, equal_nan=True)))
 
 
 def _snapshot(t: TensorBase, n: int) -> None:
