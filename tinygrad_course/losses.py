@@ -72,7 +72,7 @@ def _bce(A: Tensor, y: Any, one_minus_y: Any, scale: float) -> Tensor:
     # Saturated outputs are clipped inside the op (see ops/loss.py): its gradient stays the
     # course's dAL on the clipped A, and, on a sigmoid's output, Z receives dZ = (A - Y)/m.
     return apply(BINARY_CROSS_ENTROPY, (A, y),
-                 {"one_minus_y": one_minus_y, "scale": scale, "eps": _EPS[A.data.dtype],
+                 {"one_minus_y": one_minus_y, "scale": scale, "eps": _EPS[A.dtype],
                   "from_sigmoid": A.op is SIGMOID})
 
 

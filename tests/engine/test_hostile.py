@@ -198,8 +198,8 @@ def test_in_place_update_after_recording_is_refused_at_backward_naming_tensor_an
 
 
 def test_writes_into_data_after_recording_are_caught_by_detect_anomaly() -> None:
-    # Not detected by default (numpy gives no hook without a copy per op, see docs/engine.md);
-    # detect_anomaly() re-runs each op's forward at backward and compares.
+    # detect_anomaly() re-runs each op's forward at backward and compares: it also sees a
+    # caller's array changed behind the engine's back, which the default check cannot.
     x = Tensor([3.0, 3.0], requires_grad=True)
     with detect_anomaly():
         y = (x * x).sum()
@@ -234,6 +234,151 @@ def test_plus_equals_never_writes_a_callers_array() -> None:
     t = Tensor(X)  # shares X (no gradient wanted)
     t += 1.0
     assert X.tolist() == [1.0, 1.0] and t.data.tolist() == [2.0, 2.0]
+
+
+# Writes through .data (or another door to the same array) after recording. Each returns the
+# tensor's array as a user would get it, then changes it in place.
+def _index_write(t: Tensor) -> None:
+    t.data[0] = 5.0
+
+
+def _plus_equals(t: Tensor) -> None:
+    t.data += 1.0
+
+
+def _copyto(t: Tensor) -> None:
+    np.copyto(t.data, np.full(t.shape, 7.0))
+
+
+def _numpy_door(t: Tensor) -> None:
+    t.numpy()[0] = 5.0
+
+
+def _asarray_door(t: Tensor) -> None:
+    np.asarray(t)[0] = 5.0
+
+
+def _through_detach(t: Tensor) -> None:
+    t.detach().data[0] = 5.0  # detach shares memory
+
+
+def _new_array(t: Tensor) -> None:
+    t.data = np.full(t.shape, 7.0)
+
+
+WRITES = [_index_write, _plus_equals, _copyto, _numpy_door, _asarray_door, _through_detach,
+          _new_array]
+
+
+def test_the_issue_case_as_written_is_an_error_not_a_wrong_gradient() -> None:
+    x = Tensor([3.0, 1.0], requires_grad=True)
+    y = (x * x).sum()
+    x.data[0] = 5
+    with pytest.raises(RuntimeError, match=r"'mul'.*changed in place.*\.data.*backward\(\)"):
+        y.backward()
+    (x * x).sum().backward()  # computed again after the change: right
+    assert x.grad.tolist() == [10.0, 2.0]
+
+
+@pytest.mark.parametrize("write", WRITES, ids=lambda f: f.__name__)
+def test_writes_through_data_after_recording_are_refused(write: object) -> None:
+    x = Tensor([3.0, 1.0], requires_grad=True, name="x")
+    y = (x * x).sum()
+    write(x)  # type: ignore[operator]
+    with pytest.raises(RuntimeError, match=r"'x'.*'mul'.*changed in place"):
+        y.backward()
+    assert x.grad is None
+
+
+@pytest.mark.parametrize("write", WRITES, ids=lambda f: f.__name__)
+def test_writes_into_an_intermediate_result_are_refused(write: object) -> None:
+    x = Tensor([3.0, 1.0], requires_grad=True)
+    h = x * x
+    h.name = "h"
+    y = h.exp().sum()  # exp saves h, and its output
+    write(h)  # type: ignore[operator]
+    with pytest.raises(RuntimeError, match=r"'h'.*'exp'.*changed in place"):
+        y.backward()
+
+
+def test_a_changed_output_used_by_its_own_derivative_is_refused() -> None:
+    x = Tensor([0.5, 1.0], requires_grad=True)
+    e = x.exp()  # d exp = exp: the backward reads e's own values
+    e.data[1] = 0.0
+    with pytest.raises(RuntimeError, match=r"'exp'.*changed in place"):
+        e.backward(gradient=np.ones(2))
+
+
+def test_a_reference_taken_after_one_graph_is_checked_against_it_not_a_later_one() -> None:
+    W = Tensor([2.0, 1.0], requires_grad=True, name="W")
+    stale = (W * W).sum()  # pending, never differentiated
+    ref = W.data  # handed out after stale was recorded
+    ref[0] = 3.0
+    fresh = (W * W).sum()  # recorded after the change: its gradient is right
+    fresh.backward()
+    assert W.grad.tolist() == [6.0, 2.0]
+    W.grad = None
+    stale2 = (W * W).sum()
+    W.data[1] = 4.0
+    with pytest.raises(RuntimeError, match=r"'W'.*changed in place"):
+        stale2.backward()
+    del stale
+
+
+def _reference_loop(steps: int, read_between: bool, eval_between: bool) -> list[float]:
+    X = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
+    W = Tensor([[0.5, -0.3]], requires_grad=True)
+    b = Tensor([[0.1]], requires_grad=True)
+    costs = []
+    for _ in range(steps):
+        J = (((W @ X + b) - 1.0) ** 2).mean()
+        if read_between:
+            print(W.data, b.data, J.data)  # looking is not changing
+        J.backward()
+        if eval_between:
+            ((W @ X + b) ** 2).sum()  # recorded, never differentiated
+        W.data -= 0.1 * W.grad  # the course's update, after backward
+        b.data -= 0.1 * b.grad
+        W.grad = b.grad = None
+        costs.append(J.item())
+    return costs + W.data.ravel().tolist() + b.data.ravel().tolist()
+
+
+def test_reading_data_and_the_course_update_raise_nothing_and_change_nothing() -> None:
+    plain = _reference_loop(5, read_between=False, eval_between=False)
+    assert _reference_loop(5, read_between=True, eval_between=False) == plain
+    assert _reference_loop(5, read_between=True, eval_between=True) == plain
+    assert plain[0] > plain[4]  # it learns
+
+
+def test_no_copy_is_taken_after_backward() -> None:
+    from tinygrad_course.engine.meta import get_meta
+    W = Tensor([1.0, 2.0], requires_grad=True)
+    (W * W).sum().backward()
+    W.data -= 0.1 * W.grad  # the update of every step
+    assert get_meta(W, "snapshot") is None
+    J = (W * W).sum()
+    _ = W.data  # while a graph is pending, a copy is kept ...
+    assert get_meta(W, "snapshot") is not None
+    J.backward()  # ... and dropped by backward
+    assert get_meta(W, "snapshot") is None
+
+
+@pytest.mark.parametrize("name", ["SGD", "Momentum", "Adam"])
+def test_optimizers_update_through_data_without_error(name: str) -> None:
+    import tinygrad_course.optim as optim
+    X = np.array([[1.0, 2.0, 3.0]])
+    W = Tensor([[0.5]], requires_grad=True)
+    opt = getattr(optim, name)([W], lr=0.05)
+    costs = []
+    for _ in range(4):
+        J = ((W @ X - 1.0) ** 2).sum()
+        print(W.data)
+        J.backward()
+        opt.step()
+        opt.zero_grad()
+        costs.append(J.item())
+    assert costs[-1] < costs[0]
 
 
 # --- 5. the cross-entropy's gradient never vanishes on confident mistakes -------------------

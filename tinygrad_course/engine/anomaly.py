@@ -51,14 +51,14 @@ def _bad(values: Any) -> str | None:
 
 
 def _shapes(inputs: tuple[Any, ...]) -> str:
-    return ", ".join(str(np.shape(getattr(x, "data", x))) for x in inputs)
+    return ", ".join(str(np.shape(getattr(x, "_data", x))) for x in inputs)
 
 
 def check_forward(t: Any, op: Any, inputs: tuple[Any, ...]) -> None:
     """Record where ``t`` was made and refuse a non-finite value."""
     site = creation_site()
     set_meta(t, "site", site)
-    bad = _bad(t.data)
+    bad = _bad(t._data)
     if bad is not None:
         raise AnomalyError(f"forward of {op.name} produced {bad} (input shapes: "
                            f"{_shapes(inputs)})\n  created at {site}")
@@ -66,7 +66,7 @@ def check_forward(t: Any, op: Any, inputs: tuple[Any, ...]) -> None:
 
 def check_backward(node: Any, vjp: Any, grad: Any) -> None:
     """Refuse a non-finite gradient that ``vjp`` sent from ``node`` into one of its inputs."""
-    bad = _bad(getattr(grad, "data", grad))
+    bad = _bad(getattr(grad, "_data", grad))
     if bad is not None:
         # Every op's vjps[i] is one fixed function (Variadic ones included), so the input's
         # position is found by identity.
@@ -84,7 +84,7 @@ def check_unchanged(node: Any) -> None:
     op, kw = node._op, node._kwargs or {}
     with np.errstate(all="ignore"):
         again = np.asarray(op.forward(*node._values, **kw))
-    if again.shape == node.data.shape and np.array_equal(again, node.data, equal_nan=True):
+    if again.shape == node._data.shape and np.array_equal(again, node._data, equal_nan=True):
         return
     site = get_meta(node, "site", "<recorded outside detect_anomaly>")
     raise AnomalyError(

@@ -13,7 +13,7 @@ from ..errors import GraphGrowthWarning
 from . import anomaly
 from .callsite import user_stacklevel
 from .mode import counts, enable_grad, state
-from .record import TensorBase, _next_seq, make, modified_after, raw
+from .record import TensorBase, _next_seq, make, modified_after, raw, settle
 from .xp import NUMPY, TENSOR
 
 __all__ = ["backward", "gradients"]
@@ -21,18 +21,18 @@ __all__ = ["backward", "gradients"]
 
 def _seed(root: TensorBase, gradient: Any, create_graph: bool) -> Any:
     if gradient is None:
-        if root.data.size != 1:
+        if root._data.size != 1:
             raise RuntimeError(
-                f"backward() on a non-scalar tensor of shape {root.data.shape} needs a "
+                f"backward() on a non-scalar tensor of shape {root._data.shape} needs a "
                 "`gradient` of the same shape (dJ/d this tensor); reduce it to a scalar cost "
                 "first, "
                 "e.g. with .sum() or .mean()")
-        g = np.ones_like(root.data)
+        g = np.ones_like(root._data)
     else:
-        g = np.array(raw(gradient), dtype=root.data.dtype)
-        if g.shape != root.data.shape:
+        g = np.array(raw(gradient), dtype=root._data.dtype)
+        if g.shape != root._data.shape:
             raise ValueError(f"backward(gradient=...) has shape {g.shape} but the tensor has "
-                             f"shape {root.data.shape}")
+                             f"shape {root._data.shape}")
     return make(type(root), g) if create_graph else g
 
 
@@ -45,12 +45,14 @@ def backward(root: TensorBase, gradient: Any = None, create_graph: bool = False)
     seed = _seed(root, gradient, create_graph)
     if root._op is None:
         _accumulate_leaf(root, seed)
+        settle()
         return
     start = _next_seq()
     grads, leaves = _propagate(root, seed, create_graph, write=True)
     for leaf in leaves:
         _accumulate_leaf(leaf, _as_array(grads[leaf]))
     _watch_growth(start)
+    settle()
 
 
 class _Oldest:
@@ -87,6 +89,7 @@ def gradients(root: TensorBase, targets: Sequence[TensorBase], create_graph: boo
     if root._op is None:
         return [seed if t is root else None for t in targets]
     grads, _ = _propagate(root, seed, create_graph, write=False)
+    settle()
     return [None if grads.get(t) is None else _as_array(grads[t]) for t in targets]
 
 
@@ -137,7 +140,7 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
             vals = inputs
             out: Any = node
         else:
-            out = node.data
+            out = node._data
         new: TensorBase | None = None  # the first input that got its first gradient just now
         seq = node._seq
         if node._meta is not None and modified_after(node, seq):
@@ -153,8 +156,8 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
             if not x.requires_grad:
                 continue
             r = vjp(xp, g, out, *vals, **kw) if kw else vjp(xp, g, out, *vals)
-            if op.elementwise and r.shape != x.data.shape:
-                r = xp.unbroadcast(r, x.data.shape)
+            if op.elementwise and r.shape != x._data.shape:
+                r = xp.unbroadcast(r, x._data.shape)
             if check:
                 anomaly.check_backward(node, vjp, r)
             prev = get(x)
@@ -188,12 +191,13 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
 
 def _modified_error(x: TensorBase, node: TensorBase, op: Any) -> RuntimeError:
     name = getattr(x, "name", None)
-    which = f"tensor {name!r}" if name else f"a tensor of shape {x.data.shape}"
+    which = f"tensor {name!r}" if name else f"a tensor of shape {x._data.shape}"
     return RuntimeError(
         f"{which}, saved by the op {op.name!r} for the backward pass, was changed in place "
-        "after that op was recorded, so its gradient would be wrong. Compute the cost again "
-        "after changing it (update parameters between backward() and the next forward pass, "
-        "under no_grad()).")
+        "(through the Tensor API or its .data array) after that op was recorded, so its "
+        "gradient would be wrong. Compute the cost again after changing it: change data only "
+        "between backward() and the next forward pass (with no_grad(): w -= lr * w.grad, or "
+        "w.data -= lr * w.grad after backward()).")
 
 
 def _accumulate_leaf(x: TensorBase, r: Any) -> None:

@@ -71,7 +71,7 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
     >>> where(np.array([True, False]), Tensor([1.0, 2.0]), 0.0).data.tolist()
     [1.0, 0.0]
     """
-    mask = np.asarray(cond.data if isinstance(cond, Tensor) else cond)
+    mask = np.asarray(cond._data if isinstance(cond, Tensor) else cond)
     if mask.dtype != np.bool_:
         mask = mask.astype(bool)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
@@ -94,9 +94,9 @@ def logsumexp(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     """
     x = as_tensor(x)
     axes = normalize_axes(axis, x.ndim, "logsumexp")
-    m = _stable_max(x.data, axes)
+    m = _stable_max(x._data, axes)
     out = (x - m).exp().sum(axis=axes, keepdims=True).log() + m
-    return out if keepdims else out.reshape(np.squeeze(out.data, axis=axes).shape)
+    return out if keepdims else out.reshape(np.squeeze(out._data, axis=axes).shape)
 
 
 def log_softmax(x: Tensor, axis: int = 0) -> Tensor:
@@ -110,7 +110,7 @@ def log_softmax(x: Tensor, axis: int = 0) -> Tensor:
     """
     x = as_tensor(x)
     axes = normalize_axes(axis, x.ndim, "log_softmax")
-    shifted = x - _stable_max(x.data, axes)
+    shifted = x - _stable_max(x._data, axes)
     return shifted - shifted.exp().sum(axis=axes, keepdims=True).log()
 
 

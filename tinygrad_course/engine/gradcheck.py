@@ -84,23 +84,23 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-7, tol: float
     if not inputs:
         raise ValueError("gradcheck needs at least one input to differentiate")
     tensors = [x if isinstance(x, Tensor) else Tensor(x) for x in inputs]
-    saved = [(t.data, t.grad, t.requires_grad) for t in tensors]
+    saved = [(t._data, t.grad, t.requires_grad) for t in tensors]
     projection: list[np.ndarray] = []
     try:
         for t in tensors:
-            t.data = t.data.astype(np.float64, copy=True)
+            t._data = t._data.astype(np.float64, copy=True)
             t.grad, t.requires_grad = None, True
         with enable_grad():
             out = _scalar(f(*tensors), projection)
             out.backward()
         f0 = abs(out.item())
-        analytic = [np.zeros_like(t.data) if t.grad is None else np.array(t.grad, np.float64)
+        analytic = [np.zeros_like(t._data) if t.grad is None else np.array(t.grad, np.float64)
                     for t in tensors]
         numeric = []
         with no_grad():
             for t in tensors:
-                approx = np.zeros_like(t.data)
-                flat, grad_flat = t.data.reshape(-1), approx.reshape(-1)
+                approx = np.zeros_like(t._data)
+                flat, grad_flat = t._data.reshape(-1), approx.reshape(-1)
                 for j in range(flat.size):
                     keep = flat[j]
                     flat[j] = keep + eps
@@ -112,7 +112,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-7, tol: float
                 numeric.append(approx)
     finally:
         for t, (data, g, rg) in zip(tensors, saved):
-            t.data, t.grad, t.requires_grad = data, g, rg
+            t._data, t.grad, t.requires_grad = data, g, rg
     def noise(n: int) -> float:
         return 10 * np.finfo(np.float64).eps * max(f0, 1.0) / eps * np.sqrt(n)
 

@@ -10,6 +10,7 @@ above it, in tensor.py): the imports point one way.
 from __future__ import annotations
 
 import itertools
+import weakref
 from typing import Any
 
 import numpy as np
@@ -17,19 +18,25 @@ import numpy as np
 from ..errors import ShapeError, broadcast_error, matmul_error
 from . import anomaly
 from .dtypes import SUPPORTED_DTYPES, check_operand
-from .meta import set_meta
+from .meta import get_meta, set_meta
 from .mode import counts, state
 from .ops import linalg as L
 from .ops.registry import Op
 from .shapes import warn_rank_one
 
-__all__ = ["TensorBase", "apply", "raw", "make", "mark_modified", "modified_after"]
+__all__ = ["TensorBase", "apply", "raw", "make", "mark_modified", "modified_after", "settle"]
 
 _new = object.__new__
 _FLOATS = frozenset(SUPPORTED_DTYPES)
 # Creation order of recorded nodes: a tensor's inputs always come before it, so the newest
 # pending tensor is always safe to differentiate next (see backward._run).
 _next_seq = itertools.count().__next__
+# The last creation number handed out while nothing was recorded since the last backward()
+# ("calm"): while the next number is this one + 1, no graph is pending and ``.data`` is handed
+# out as it is. Recording takes numbers, so the first op after a backward ends the calm.
+_calm = [_next_seq()]
+# Tensors holding a snapshot of their values (see ``TensorBase.data``), dropped at backward.
+_snapped: list[weakref.ref[Any]] = []
 
 
 class TensorBase:
@@ -43,13 +50,16 @@ class TensorBase:
 
     ``_meta`` holds optional labels (name, layer call, creation site); only meta.py's
     ``get_meta`` / ``set_meta`` touch it.
+
+    The array lives in ``_data``, which the engine reads directly; ``data`` is the user's door
+    to it, watched for changes made in place after recording (see ``data``).
     """
 
     # Lean on purpose: small nets are bound by the cost of making these objects.
-    __slots__ = ("data", "grad", "requires_grad", "_op", "_inputs", "_values", "_kwargs",
+    __slots__ = ("_data", "grad", "requires_grad", "_op", "_inputs", "_values", "_kwargs",
                  "_seq", "_meta", "__weakref__")
 
-    data: np.ndarray
+    _data: np.ndarray
     grad: Any
     requires_grad: bool
     _op: Op | None
@@ -58,6 +68,32 @@ class TensorBase:
     _kwargs: dict[str, Any] | None
     _seq: int
     _meta: dict[str, Any] | None
+
+    @property
+    def data(self) -> np.ndarray:
+        """The values, a numpy array (shared, not copied).
+
+        Handing it out while a recorded graph waits for ``backward()`` lets the caller change
+        values that graph saved (``x.data[0] = 5``). So, only then and only for a tensor that
+        requires grad, a copy is kept and ``backward()`` compares it with the values it finds:
+        a change is an error, not a wrong gradient. After ``backward()`` (the usual place for
+        ``w.data -= lr * w.grad``) nothing is copied: one int compare.
+        """
+        if self.requires_grad:
+            n = _next_seq()
+            if n == _calm[0] + 1:  # nothing recorded since the last backward(): none pending
+                _calm[0] = n
+            else:
+                _snapshot(self, n)
+        return self._data
+
+    @data.setter
+    def data(self, value: np.ndarray) -> None:
+        # A new array (``w.data = ...``) is a change: graphs recorded before it cannot be
+        # differentiated. The same array (``w.data -= ...`` ends here) was watched by the getter.
+        if value is not self._data:
+            set_meta(self, "modified_at", _tick())
+        self._data = value
 
     @property
     def op(self) -> Op | None:
@@ -85,38 +121,94 @@ class TensorBase:
         return self._op is None
 
 
+def _tick() -> int:
+    """A fresh creation number that keeps the calm (see ``_calm``) when there is one."""
+    n = _next_seq()
+    if n == _calm[0] + 1:
+        _calm[0] = n
+    return n
+
+
 def mark_modified(t: TensorBase) -> None:
     """Note that ``t``'s values changed in place now: a node recorded before this moment that
     saved ``t`` can no longer be differentiated (backward checks, comparing ints only).
     Stored in the tensor's labels, so recording an op pays nothing for it."""
-    set_meta(t, "modified_at", _next_seq())
+    set_meta(t, "modified_at", _tick())
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    # Equal bytes answer the usual case fast; equal_nan keeps a nan from counting as a change.
+    return a.shape == b.shape and (a.tobytes() == b.tobytes()
+                                   or bool(np.array_equal(a, b, equal_nan=True)))
+
+
+def _snapshot(t: TensorBase, n: int) -> None:
+    """``t.data`` is handed out (at creation number ``n``) while a graph is pending: keep a
+    copy. A snapshot ``[copy, k]`` says the values were ``copy`` when the array was last
+    handed out, at ``k``. A change seen later can only have been made after ``k`` through an
+    array handed out by then, so it is stamped at ``k``: graphs recorded before are refused,
+    later ones (which may have seen the new values) are not."""
+    m = t._meta
+    snap = None if m is None else m.get("snapshot")
+    if snap is None:
+        set_meta(t, "snapshot", [t._data.copy(), n])
+        _snapped.append(weakref.ref(t))
+        return
+    if not _same(snap[0], t._data):
+        _stamp(t, snap[1])
+        snap[0] = t._data.copy()
+    snap[1] = n
+
+
+def _stamp(t: TensorBase, seq: int) -> None:
+    if get_meta(t, "modified_at", -1) < seq:
+        set_meta(t, "modified_at", seq)
 
 
 def modified_after(t: Any, seq: int) -> bool:
-    """Whether ``t`` was changed in place after the node numbered ``seq`` was recorded."""
+    """Whether ``t`` was changed in place after the node numbered ``seq`` was recorded: through
+    the Tensor API (stamped), or through ``t.data`` handed out after that node (compared with
+    its snapshot)."""
     m = t._meta
-    return m is not None and m.get("modified_at", -1) > seq
+    if m is None:
+        return False
+    snap = m.get("snapshot")
+    if snap is not None and seq < snap[1] and not _same(snap[0], t._data):
+        _stamp(t, snap[1])
+    return bool(m.get("modified_at", -1) > seq)
+
+
+def settle() -> None:
+    """A backward pass is over: graphs recorded so far count as used, snapshots are dropped
+    (their memory too) and ``.data`` is handed out without a copy until the next op records."""
+    if _snapped:
+        for r in _snapped:
+            t = r()
+            if t is not None and t._meta is not None:
+                t._meta.pop("snapshot", None)
+        _snapped.clear()
+    _calm[0] = _next_seq()
 
 
 def raw(x: Any) -> Any:
     """The array inside a Tensor; anything else as it is."""
-    return x.data if isinstance(x, TensorBase) else x
+    return x._data if isinstance(x, TensorBase) else x
 
 
 def make(cls: type, data: np.ndarray, requires_grad: bool = False) -> Any:
     """A new leaf of class ``cls`` around ``data`` (no copy, no checks: engine use only)."""
     t: Any = _new(cls)
-    t.data, t.grad, t.requires_grad, t._op, t._meta = data, None, requires_grad, None, None
+    t._data, t.grad, t.requires_grad, t._op, t._meta = data, None, requires_grad, None, None
     return t
 
 
 def _unary(op: Op, a: Any, kw: dict[str, Any] | None = None) -> Any:
-    ad = a.data
+    ad = a._data
     out = op.forward(ad, **kw) if kw else op.forward(ad)
     if type(out) is not np.ndarray:
         out = np.asarray(out)  # numpy returns scalars from 0-d operations
     t: Any = _new(a.__class__)
-    t.data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
+    t._data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
     if a.requires_grad and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
         t._op, t._inputs, t._values, t._kwargs, t._seq = op, (a,), (ad,), kw, _next_seq()
@@ -130,11 +222,11 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
     # that is not float32/float64 betrays the rest (complex, object, strings), so the checks
     # cost one dtype test on the hot path and run in full only to explain an error.
     if isinstance(a, TensorBase):
-        ad, need, cls = a.data, a.requires_grad, a.__class__
+        ad, need, cls = a._data, a.requires_grad, a.__class__
     else:
         ad, need, cls = a, False, None
     if isinstance(b, TensorBase):
-        bd = b.data
+        bd = b._data
         need = need or b.requires_grad
         if cls is None:
             cls = b.__class__
@@ -152,7 +244,7 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
             (type(ad) is np.ndarray and ad.ndim == 1) or (type(bd) is np.ndarray and bd.ndim == 1)):
         warn_rank_one(np.shape(ad), np.shape(bd), out.shape)
     t: Any = _new(cls)  # type: ignore[arg-type]  # cls is set: a Tensor method called us
-    t.data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
+    t._data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
     if need and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
         t._op, t._inputs, t._values, t._kwargs, t._seq = op, (a, b), (ad, bd), None, _next_seq()
@@ -165,7 +257,7 @@ def _binary_error(op: Op, a: Any, b: Any) -> Exception:
     """Why ``op(a, b)`` failed: a bad operand (TypeError) or shapes that do not fit."""
     vals = []
     for x in (a, b):
-        vals.append(x.data if isinstance(x, TensorBase) else check_operand(x, op.name))
+        vals.append(x._data if isinstance(x, TensorBase) else check_operand(x, op.name))
     shapes = np.shape(vals[0]), np.shape(vals[1])
     if op is L.MATMUL:
         return matmul_error(*shapes, a, b)
@@ -206,7 +298,7 @@ def apply(op: Op, inputs: tuple[Any, ...], kw: dict[str, Any] | None = None) -> 
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     t: Any = _new(cls)
-    t.data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
+    t._data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
     if need and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
         t._op, t._inputs, t._values, t._kwargs, t._seq = op, tuple(stored), vals, kw, _next_seq()

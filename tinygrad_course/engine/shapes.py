@@ -36,11 +36,11 @@ def normalize_index(index: Any, shape: tuple[int, ...]) -> Any:
     parts = index if isinstance(index, tuple) else (index,)
     fixed = []
     for p in parts:
-        if hasattr(p, "data") and isinstance(p.data, np.ndarray):
+        if isinstance(getattr(p, "_data", None), np.ndarray):  # a Tensor
             if get_meta(p, "mask"):  # a Tensor made from booleans is a mask, as the array was
-                p = p.data.astype(np.bool_)
+                p = p._data.astype(np.bool_)
             else:
-                p = p.data  # a Tensor of indices: Tensors hold floats, whole numbers are ints
+                p = p._data  # a Tensor of indices: Tensors hold floats, whole numbers are ints
                 if p.dtype.kind == "f" and np.all(p == np.round(p)):
                     p = p.astype(np.intp)
         if isinstance(p, list):

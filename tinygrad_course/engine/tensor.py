@@ -46,13 +46,13 @@ class Tensor(TensorBase, TensorMethods):
         mask = False
         if isinstance(data, Tensor):
             mask = bool(get_meta(data, "mask"))
-            data = data.data
+            data = data._data if requires_grad else data.data  # shared: handed out
         elif isinstance(data, (list, tuple)):
             data = _values_of(data)
             mask = _is_boolean(data)
         elif isinstance(data, (np.ndarray, bool, np.bool_)):
             mask = np.asarray(data).dtype == np.bool_
-        self.data = to_array(data, dtype, copy=bool(requires_grad))
+        self._data = to_array(data, dtype, copy=bool(requires_grad))
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self._op = None
@@ -72,20 +72,20 @@ class Tensor(TensorBase, TensorMethods):
     def name(self, value: str | None) -> None:
         set_meta(self, "name", None if value is None else str(value))
 
-    shape = property(lambda self: self.data.shape, doc="Shape, as numpy's.")
-    ndim = property(lambda self: self.data.ndim, doc="Number of dimensions.")
-    size = property(lambda self: self.data.size, doc="Number of elements.")
-    dtype = property(lambda self: self.data.dtype, doc="float32 or float64.")
+    shape = property(lambda self: self._data.shape, doc="Shape, as numpy's.")
+    ndim = property(lambda self: self._data.ndim, doc="Number of dimensions.")
+    size = property(lambda self: self._data.size, doc="Number of elements.")
+    dtype = property(lambda self: self._data.dtype, doc="float32 or float64.")
     T = property(lambda self: self.transpose(), doc="Transpose (reverses the axes).")
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
         if counts.tracing is not None:
             counts.tracing(self, "item()")
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape "
                              f"{self.shape}")
-        return float(self.data.reshape(()))
+        return float(self._data.reshape(()))
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
@@ -97,19 +97,20 @@ class Tensor(TensorBase, TensorMethods):
         if counts.tracing is not None:
             counts.tracing(self, "np.asarray(tensor)")
         if copy:
-            return np.array(self.data, dtype=dtype)
+            return np.array(self._data, dtype=dtype)
+        # Shared, as .data (and watched the same way)
         return self.data if dtype is None else self.data.astype(dtype, copy=False)
 
     def __len__(self) -> int:
-        return len(self.data)
+        return len(self._data)
 
     def __bool__(self) -> bool:
         if counts.tracing is not None:
             counts.tracing(self, "bool(tensor)")
-        return bool(self.data)
+        return bool(self._data)
 
     def __repr__(self) -> str:
-        parts = [_fmt(self.data)]
+        parts = [_fmt(self._data)]
         if self.ndim > 1 or self.size > 6:
             parts.append(f"shape={self.shape}")
         if self.dtype != np.float64:
@@ -152,11 +153,11 @@ class Tensor(TensorBase, TensorMethods):
                 f"in-place {op.symbol}= on a leaf that requires grad would silently make it "
                 "a new tensor computed from itself (no longer a parameter). Update parameters "
                 "under no_grad():  with no_grad(): w -= learning_rate * w.grad")
-        new = op.forward(self.data, raw(other))
-        if np.shape(new) != self.data.shape:
-            raise ShapeError(f"in-place {op.symbol}= would change the shape {self.data.shape} "
+        new = op.forward(self._data, raw(other))
+        if np.shape(new) != self._data.shape:
+            raise ShapeError(f"in-place {op.symbol}= would change the shape {self._data.shape} "
                              f"to {np.shape(new)}")
-        self.data[...] = new  # the leaf's own copy (requires_grad copies the caller's data)
+        self._data[...] = new  # the leaf's own copy (requires_grad copies the caller's data)
         mark_modified(self)
         return self
 
@@ -244,7 +245,7 @@ class Tensor(TensorBase, TensorMethods):
 
     def detach(self) -> Tensor:
         """The same values (shared memory) cut from the graph: no gradient flows through."""
-        return make(Tensor, self.data)
+        return make(Tensor, self.data)  # shared memory: handed out, as .data
 
 
 def _values_of(items: list[Any] | tuple[Any, ...]) -> Any:
@@ -256,7 +257,7 @@ def _values_of(items: list[Any] | tuple[Any, ...]) -> Any:
         raise TypeError("Tensor([...]) got Tensors that require grad inside a list; a new Tensor "
                         "would cut them from the graph. Use stack([...]) to join them (it keeps "
                         "the graph), or .detach() them first")
-    return [x.data if isinstance(x, Tensor) else x for x in items]
+    return [x._data if isinstance(x, Tensor) else x for x in items]
 
 
 def _is_boolean(items: Any) -> bool:
@@ -280,7 +281,7 @@ def _read(t: Tensor, what: str) -> np.ndarray:
     """``t.data`` for a comparison; while tc.compile traces, a value read is refused."""
     if counts.tracing is not None:
         counts.tracing(t, f"a comparison ({what})")
-    return t.data
+    return t._data
 
 
 def _fmt(a: np.ndarray) -> str:

@@ -45,7 +45,7 @@ def _target(x: Any) -> tuple[Tensor, bool]:
     """
     if isinstance(x, Tensor) and x.requires_grad:
         return apply(M.RESHAPE, (x,), {"shape": x.shape}), True
-    data = x.data if isinstance(x, Tensor) else x
+    data = x._data if isinstance(x, Tensor) else x
     return Tensor(data, requires_grad=True), False
 
 
@@ -86,9 +86,9 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0
             found = (gradients(out, targets, create_graph=nested) if out.requires_grad
                      else [None] * len(targets))
         # No dependence: zeros (a constant Tensor when nested, so the outer grad can use it).
-        grads = [(Tensor(np.zeros_like(t.data)) if nested else np.zeros_like(t.data))
+        grads = [(Tensor(np.zeros_like(t._data)) if nested else np.zeros_like(t._data))
                  if g is None else g for t, g in zip(targets, found)]
-        value = out if nested else out.data
+        value = out if nested else out._data
         return value, (grads[0] if isinstance(argnums, int) else tuple(grads))
 
     return wrapped

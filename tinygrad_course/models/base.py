@@ -188,7 +188,7 @@ class Model(InteropMixin, Module):
         def step() -> float:
             # Only the parameters require grad, so backward never computes dX.
             cost = forward()
-            value = float(cost.data)
+            value = cost.item()
             cost.backward()
             opt.step()
             opt.zero_grad()
@@ -215,7 +215,7 @@ class Model(InteropMixin, Module):
                 xb = Tensor(xs[:, k:k + batch_size], dtype=dtype)
                 yb = Tensor(ys[:, k:k + batch_size], dtype=dtype)
                 cost = batch_cost(xb, yb)
-                total += float(cost.data) * xb.shape[1]
+                total += cost.item() * xb.shape[1]
                 cost.backward()
                 opt.step()
                 opt.zero_grad()
