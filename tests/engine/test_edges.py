@@ -24,6 +24,8 @@ from tinygrad_course import (
     stack,
     where,
 )
+from tinygrad_course import numpy as tnp
+from tinygrad_course.engine import functions as fn
 from tinygrad_course.engine.ops import movement as M
 from tinygrad_course.engine.record import apply
 from tinygrad_course.losses import binary_cross_entropy, softmax_cross_entropy
@@ -99,6 +101,58 @@ EDGES: dict[str, list[tuple[str, F, list[float], list[float], list[float] | None
     # (softmax(Z) - Y)/m, ties split evenly
     "softmax_cross_entropy": [("a tie", lambda z: softmax_cross_entropy(z, [[0]]),
                                [0.0, 0.0], [-0.5, 0.5], [0.0, 0.0])],  # rows sum to 0
+    # --- numpy's functions (issue 12): sin_backward, cos_backward... in derivatives.yaml ---
+    "sin": [("sin at 0", lambda x: tnp.sin(x), [0.0], [1], [0])],
+    "cos": [("cos at 0", lambda x: tnp.cos(x), [0.0], [0], [-1])],
+    "tan": [("tan at 0", lambda x: tnp.tan(x), [0.0], [1], [0])],
+    "sinh": [("sinh at 0", lambda x: tnp.sinh(x), [0.0], [1], [0])],
+    "cosh": [("cosh at 0", lambda x: tnp.cosh(x), [0.0], [0], [1])],
+    # asin/acos: grad * (1 - x²).rsqrt(): inf at ±1
+    "arcsin": [("arcsin at 0", lambda x: tnp.arcsin(x), [0.0], [1], [0]),
+               ("arcsin at 1", lambda x: tnp.arcsin(x), [1.0], [inf], None)],
+    "arccos": [("arccos at 0", lambda x: tnp.arccos(x), [0.0], [-1], [0]),
+               ("arccos at 1", lambda x: tnp.arccos(x), [1.0], [-inf], None)],
+    "arctan": [("arctan at 0, inf", lambda x: tnp.arctan(x), [0.0, inf], [1, 0], None),
+               ("arctan at 0", lambda x: tnp.arctan(x), [0.0], [1], [0])],
+    "arcsinh": [("arcsinh at 0, inf", lambda x: tnp.arcsinh(x), [0.0, inf], [1, 0], None),
+                ("arcsinh at 0", lambda x: tnp.arcsinh(x), [0.0], [1], [0])],
+    "arctanh": [("arctanh at 0", lambda x: tnp.arctanh(x), [0.0], [1], [0]),
+                ("arctanh at 1", lambda x: tnp.arctanh(x), [1.0], [inf], None)],
+    # log1p_backward: grad / (self + 1): inf at -1
+    "log1p": [("log1p at 0", lambda x: tnp.log1p(x), [0.0], [1], [-1]),
+              ("log1p at -1", lambda x: tnp.log1p(x), [-1.0], [inf], None)],
+    # expm1: grad * (result + 1)
+    "expm1": [("expm1 at 0, -inf", lambda x: tnp.expm1(x), [0.0, -inf], [1, 0], [1, 0])],
+    # sign: zeros_like(grad), at 0 too
+    "sign": [("sign at 0", lambda x: tnp.sign(x), [0.0, -2.0, 2.0], [0, 0, 0], [0, 0, 0])],
+    # erf: 2/sqrt(pi) * exp(-x²)
+    "erf": [("erf at 0", lambda x: fn.erf(x), [0.0], [2 / np.sqrt(np.pi)], [0]),
+            ("erf at inf", lambda x: fn.erf(x), [inf], [0], None)],  # d2: -2x·e^(-x²) = nan
+    # softplus_backward: sigmoid(x) (1 beyond its threshold, 0 at -inf)
+    "softplus": [("softplus at 0, ±inf", lambda x: fn.softplus(x), [0.0, inf, -inf],
+                  [0.5, 1, 0], [0.25, 0, 0])],
+    # elu_backward: x <= 0 takes alpha * exp(x), so alpha at 0
+    "elu": [("elu at 0, -inf", lambda x: fn.elu(x), [0.0, -inf, 2.0], [1, 0, 1], [1, 0, 0])],
+    # logaddexp: grad * exp(x - result): a tie splits it evenly
+    "logaddexp": [("logaddexp(x, 0) on a tie", lambda x: tnp.logaddexp(x, 0.0), [0.0, -inf],
+                   [0.5, 0], [0.25, 0])],
+    # floor_divide: not differentiable, zeros; remainder: grad for self,
+    # -grad * floor(self / other) for other
+    "floor_divide": [("x // 2", lambda x: x // 2.0, [0.0, 3.0], [0, 0], [0, 0])],
+    "mod": [("x % 2", lambda x: x % 2.0, [0.0, 3.0], [1, 1], [0, 0]),
+            ("5 % y", lambda y: 5.0 % y, [2.0], [-2], [0])],
+    # _to_copy_backward: the gradient cast back to the input's dtype
+    "astype": [("astype float32", lambda x: x.astype(np.float32), [0.0, 2.0], [1, 1], [0, 0])],
+    # prod_backward: exact where entries are zero (one zero, two zeros)
+    "prod": [("prod with one zero", lambda x: x.prod(), [0.0, 2.0, 3.0], [6, 0, 0],
+              [5, 3, 2]),
+             ("prod with two zeros", lambda x: x.prod(), [0.0, 0.0, 3.0], [0, 0, 0],
+              [3, 3, 0])],
+    # cumsum_backward: the reversed cumulative sum of the gradient
+    "cumsum": [("cumsum with inf", lambda x: x.cumsum(), [0.0, inf, 1.0], [3, 2, 1],
+                [0, 0, 0])],
+    "einsum": [("einsum i,i-> at 0", lambda x: tnp.einsum("i,i->", x, x), [0.0, 3.0],
+                [0, 6], [2, 2])],
 }
 
 # Inputs whose natural shape is a column (the course's (n, m) layout).

@@ -53,7 +53,7 @@ class _Entry:
         self.label, self.fn, self.trace, self.gen = label, fn, tr, gen
         self.pattern: list[Any] = []  # the arguments of the traced call (inputs by position)
         self.captured = tr.captured
-        self.guard = [(t.data.shape, t.data.dtype) for t in tr.captured]
+        self.guard = [(t._data.shape, t._data.dtype) for t in tr.captured]
         filename = f"<tc.compile {label} #{id(self):x}>"
         linecache.cache[filename] = (len(gen.source), None, gen.source.splitlines(True),
                                      filename)
@@ -109,7 +109,7 @@ def _key(args: tuple[Any, ...]) -> tuple[Any, ...]:
     key: list[Any] = []
     for a in args:
         if isinstance(a, Tensor):
-            key.append((a.data.shape, a.data.dtype, a.requires_grad))
+            key.append((a._data.shape, a._data.dtype, a.requires_grad))
         elif isinstance(a, np.ndarray):
             key.append(("array", a.shape, a.dtype))
         else:
@@ -151,7 +151,7 @@ class Compiled:
         """The generated code for these arguments' signature (traced now if new)."""
         key = _key(args)
         e = self.cache.get(key)
-        if e is not None and all(t.data.shape == s and t.data.dtype == d and t.requires_grad
+        if e is not None and all(t._data.shape == s and t._data.dtype == d and t.requires_grad
                                  for t, (s, d) in zip(e.captured, e.guard)):
             self.cache.move_to_end(key)
             return e

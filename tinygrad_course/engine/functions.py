@@ -38,7 +38,7 @@ _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 
 def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def as_tensor(x: Any) -> Tensor:

@@ -43,7 +43,7 @@ def _load() -> dict[str, Any]:
 def _raw(x: Any, Tensor: Any) -> Any:
     """``x`` with every Tensor (in lists, tuples and dicts too) replaced by its array."""
     if isinstance(x, Tensor):
-        return x.data
+        return x._data  # a read for an op: not handed out to the user
     if isinstance(x, (list, tuple)):
         return type(x)(_raw(v, Tensor) for v in x)
     if isinstance(x, dict):

@@ -232,8 +232,8 @@ def dot(a: Any, b: Any) -> Tensor:
     """numpy's ``dot``: a product with a scalar, the inner product of vectors, the matrix
     product of 2-D arrays (the course's ``np.dot(W, X)``), and for N-D the sum over the last
     axis of ``a`` and the second-to-last of ``b``."""
-    na = np.ndim(a.data if isinstance(a, Tensor) else a)
-    nb = np.ndim(b.data if isinstance(b, Tensor) else b)
+    na = np.ndim(a._data if isinstance(a, Tensor) else a)
+    nb = np.ndim(b._data if isinstance(b, Tensor) else b)
     if na == 0 or nb == 0:
         return _binary(E.MUL, a, b)
     if nb <= 2:  # the course's case: straight to the matmul primitive, no wrapping of X
@@ -294,7 +294,7 @@ def trace(a: Any, offset: int = 0) -> Tensor:
 def take_along_axis(arr: Any, indices: Any, axis: Any) -> Tensor:
     """numpy's ``take_along_axis`` (PyTorch's ``gather``): repeated indices add gradients."""
     t = _t(arr)
-    idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    idx = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
     if idx.dtype.kind == "f":
         idx = idx.astype(np.intp)
     if axis is None:
@@ -313,4 +313,4 @@ def sort(a: Any, axis: Any = -1) -> Tensor:
     t = _t(a)
     if axis is None:
         t, axis = t.reshape(-1), 0
-    return take_along_axis(t, np.argsort(t.data, axis=axis, kind="stable"), axis)
+    return take_along_axis(t, np.argsort(t._data, axis=axis, kind="stable"), axis)

@@ -51,7 +51,7 @@ class TensorMethods:
 
     def requires_grad_(self, requires_grad: bool = True) -> Any:
         """Start (or stop) recording operations on this leaf, in place; returns the tensor."""
-        if self._node is not None and not requires_grad:  # type: ignore[attr-defined]
+        if not self.is_leaf and not requires_grad:  # type: ignore[attr-defined]
             raise RuntimeError("requires_grad_(False) on a computed tensor: use .detach()")
         self.requires_grad = bool(requires_grad)  # type: ignore[misc]
         return self
@@ -114,11 +114,11 @@ class TensorMethods:
 
     def argmax(self, axis: Any = None, keepdims: bool = False) -> Any:
         """Index of the largest entry (a plain integer array: no gradient flows)."""
-        return np.argmax(self.data, axis=axis, keepdims=keepdims)  # type: ignore[attr-defined]
+        return np.argmax(self._data, axis=axis, keepdims=keepdims)  # type: ignore[attr-defined]
 
     def argmin(self, axis: Any = None, keepdims: bool = False) -> Any:
         """Index of the smallest entry (a plain integer array: no gradient flows)."""
-        return np.argmin(self.data, axis=axis, keepdims=keepdims)  # type: ignore[attr-defined]
+        return np.argmin(self._data, axis=axis, keepdims=keepdims)  # type: ignore[attr-defined]
 
     def var(self, axis: Any = None, ddof: float = 0, keepdims: bool = False, *,
             correction: float | None = None) -> Any:
