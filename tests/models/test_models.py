@@ -214,7 +214,7 @@ def test_fit_shows_progress_when_forced(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_models_page_examples_run() -> None:
-    page = Path(__file__).resolve().parents[1] / "docs" / "models.md"
+    page = Path(__file__).resolve().parents[2] / "docs" / "models.md"
     result = doctest.testfile(str(page), module_relative=False,
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 20
