@@ -140,7 +140,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _describe(model: Any) -> str:
-    dims = [model.n_x] + [layer.n_out for layer in model.layers]
+    dims = [model.n_x] + [layer.n_out for layer in model.linears]
     return f"model: {type(model).__name__}, layer sizes {dims}"
 
 
