@@ -10,7 +10,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["UsageError", "check_folder", "check_file", "save_or_rescue"]
+from ..models import CheckpointError
+
+__all__ = ["UsageError", "RuntimeFailure", "check_folder", "check_file", "save_or_rescue"]
 
 
 class UsageError(Exception):
@@ -67,7 +69,6 @@ def save_or_rescue(model: Any, path: Path) -> str:
     """Save ``model`` to ``path``; if that fails now (disk full, folder removed during
     training), save it to a rescue file in the current folder or the temp folder and raise
     :class:`RuntimeFailure` saying where it went. Returns the line to print on success."""
-    from ..models import CheckpointError
     try:
         return f"saved parameters to {model.save(path)}"
     except CheckpointError as e:

@@ -53,7 +53,8 @@ def register(sub: Any) -> None:
                    "12288,20,7,5,1 (default: n_x,20,7,5,1)")
     p.add_argument("--hidden", type=int, help="shallow only: hidden units n_h (default: 4; 7 "
                    "on cat)")
-    p.add_argument("--activation", choices=("tanh", "relu", "sigmoid", "leaky_relu"),
+    from ..nn.layers import ACTIVATIONS  # the choices follow the registry of activations
+    p.add_argument("--activation", choices=tuple(ACTIVATIONS),
                    help="shallow/deep: hidden activation (default: tanh on 2-D data, relu on "
                    "cat and for deep)")
     p.add_argument("--iterations", type=int, help="gradient-descent iterations, at most "
