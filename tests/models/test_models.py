@@ -219,3 +219,23 @@ def test_fit_uses_a_custom_forward_and_cost() -> None:
     assert Halved.calls == 4
     expected = Halved(2, 3, seed=0)
     assert history.costs[0] == pytest.approx(mse(expected(Tensor(X)), Y).item())
+
+
+def test_linears_are_the_linear_layers_and_layers_is_deprecated() -> None:
+    deep = DeepNN([4, 3, 2, 1])
+    assert [layer.n_out for layer in deep.linears] == [3, 2, 1]
+    assert len(deep.net.layers) == 6  # Sequential.layers: every layer, activations included
+    with pytest.warns(DeprecationWarning, match="use model.linears"):
+        assert deep.layers == deep.linears
+
+
+def test_each_model_names_its_course_init_and_keeps_the_old_alias() -> None:
+    import inspect
+    defaults = {cls: inspect.signature(cls).parameters["init"].default
+                for cls in (LogisticRegression, ShallowNN, DeepNN)}
+    assert defaults == {LogisticRegression: "zeros", ShallowNN: "course_small",
+                        DeepNN: "course_deep"}
+    for cls, args in ((ShallowNN, (3, 4)), (DeepNN, ([3, 4, 1],)), (LogisticRegression, (3,))):
+        old, new = cls(*args, init="course"), cls(*args)  # type: ignore[operator]
+        for a, b in zip(old.parameters(), new.parameters()):
+            np.testing.assert_array_equal(a.data, b.data)
