@@ -29,6 +29,7 @@ def test_all_names_exist_and_are_documented() -> None:
 
 def test_all_is_sorted_unique_and_complete() -> None:
     names = tinygrad_course.__all__
+    assert names == sorted(names), "keep __all__ sorted (uppercase first, as sorted() does)"
     assert len(set(names)) == len(names)
     public = {n for n, v in vars(tinygrad_course).items()
               if not n.startswith("_") and not hasattr(v, "__path__")

@@ -13,7 +13,7 @@ import numpy as np
 
 from .engine.ops.loss import BINARY_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY
 from .engine.record import apply
-from .engine.tensor import Tensor
+from .engine.tensor import Tensor, as_tensor
 from .errors import ShapeError
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "mse",
@@ -21,10 +21,6 @@ __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "mse",
 
 # Machine epsilon per dtype, looked up once (np.finfo is slow on a hot path).
 _EPS = {np.dtype(t): float(np.finfo(t).eps) for t in (np.float32, np.float64)}
-
-
-def _tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _labels(Y: Any, like: Tensor, what: str) -> Any:
@@ -58,7 +54,7 @@ def binary_cross_entropy(A: Any, Y: Any) -> Tensor:
     >>> bool(np.isfinite(binary_cross_entropy(Tensor([[0.0, 1.0]]), [[1, 0]]).item()))
     True
     """
-    A = _tensor(A)
+    A = as_tensor(A)
     y = _labels(Y, A, "binary_cross_entropy")
     return _bce(A, y, 1 - y, -1.0 / _m(A))
 
@@ -101,7 +97,7 @@ def binary_cross_entropy_with_logits(Z: Any, Y: Any) -> Tensor:
     >>> round(binary_cross_entropy_with_logits(Tensor([[1000.0]]), [[0]]).item(), 1)
     1000.0
     """
-    Z = _tensor(Z)
+    Z = as_tensor(Z)
     y = _labels(Y, Z, "binary_cross_entropy_with_logits")
     loss = Z.relu() - Z * y + ((-Z.abs()).exp() + 1).log()
     return loss.sum() * (1.0 / _m(Z))
@@ -114,7 +110,7 @@ def mse(A: Any, Y: Any) -> Tensor:
     >>> mse(Tensor([[1.0, 3.0]]), [[0.0, 1.0]]).item()
     1.25
     """
-    A = _tensor(A)
+    A = as_tensor(A)
     d = A - _labels(Y, A, "mse")
     return (d * d).sum() * (0.5 / _m(A))
 
@@ -128,7 +124,7 @@ def softmax_cross_entropy(Z: Any, Y: Any) -> Tensor:
     >>> round(softmax_cross_entropy(Tensor([[0.0, 0.0], [0.0, 0.0]]), [[0, 1]]).item(), 6)
     0.693147
     """
-    Z = _tensor(Z)
+    Z = as_tensor(Z)
     if Z.ndim != 2:
         raise ShapeError(f"softmax_cross_entropy: logits Z must be (C, m) with one column per "
                          f"example, got shape {Z.shape}")

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from ..errors import AnomalyError
+from .callsite import creation_site
+from .meta import get_meta, set_meta
 from .mode import _set_anomaly
 
 __all__ = ["detect_anomaly"]
-
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 @contextlib.contextmanager
@@ -41,15 +39,6 @@ def detect_anomaly() -> Iterator[None]:
         _set_anomaly(previous)
 
 
-def creation_site() -> str:
-    """``file:line`` of the innermost frame outside this package (the user's code)."""
-    frame = sys._getframe(1)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
-            _PACKAGE_DIR):
-        frame = frame.f_back  # type: ignore[assignment]
-    return "<unknown>" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
-
-
 def _bad(values: Any) -> str | None:
     arr = np.asarray(values)
     if arr.dtype.kind != "f" or np.isfinite(arr).all():
@@ -66,21 +55,22 @@ def _shapes(inputs: tuple[Any, ...]) -> str:
 def check_forward(t: Any, op: Any, inputs: tuple[Any, ...]) -> None:
     """Record where ``t`` was made and refuse a non-finite value."""
     site = creation_site()
-    if t._meta is None:
-        t._meta = {}
-    t._meta["site"] = site
+    set_meta(t, "site", site)
     bad = _bad(t.data)
     if bad is not None:
         raise AnomalyError(f"forward of {op.name} produced {bad} (input shapes: "
                            f"{_shapes(inputs)})\n  created at {site}")
 
 
-def check_backward(node: Any, op: Any, vjp: Any, grad: Any) -> None:
+def check_backward(node: Any, vjp: Any, grad: Any) -> None:
     """Refuse a non-finite gradient that ``vjp`` sent from ``node`` into one of its inputs."""
     bad = _bad(getattr(grad, "data", grad))
     if bad is not None:
-        i = next(k for k, (_, f) in enumerate(zip(node._node[1], op.vjps)) if f is vjp)
-        site = (node._meta or {}).get("site", "<recorded outside detect_anomaly>")
-        raise AnomalyError(f"backward of {op.name} produced {bad} in the gradient of input "
-                           f"{i} (input shapes: {_shapes(node._node[1])})\n"
+        nd = node._node
+        # Every op's vjps[i] is one fixed function (Variadic ones included), so the input's
+        # position is found by identity.
+        i = next(k for k, (_, f) in enumerate(zip(nd.inputs, nd.op.vjps)) if f is vjp)
+        site = get_meta(node, "site", "<recorded outside detect_anomaly>")
+        raise AnomalyError(f"backward of {nd.op.name} produced {bad} in the gradient of input "
+                           f"{i} (input shapes: {_shapes(nd.inputs)})\n"
                            f"  created at {site}")

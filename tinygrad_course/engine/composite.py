@@ -12,18 +12,14 @@ from .ops import elementwise as E
 from .ops import movement as M
 from .record import _binary, apply
 from .shapes import normalize_axes
-from .tensor import Tensor
+from .tensor import Tensor, as_tensor
 
 __all__ = ["concatenate", "stack", "maximum", "minimum", "where", "softmax", "log_softmax",
            "logsumexp"]
 
 
-def _tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
 def _check_same_rank(tensors: Sequence[Any], op: str) -> list[Tensor]:
-    ts = [_tensor(t) for t in tensors]
+    ts = [as_tensor(t) for t in tensors]
     if not ts:
         raise ValueError(f"{op} needs at least one tensor")
     return ts
@@ -61,12 +57,12 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
 
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise maximum; on ties each side gets half the gradient."""
-    return _binary(E.MAXIMUM, a, b)
+    return _binary(E.MAXIMUM, a if isinstance(b, Tensor) else as_tensor(a), b)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum; on ties each side gets half the gradient."""
-    return _binary(E.MINIMUM, a, b)
+    return _binary(E.MINIMUM, a if isinstance(b, Tensor) else as_tensor(a), b)
 
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:
@@ -78,6 +74,8 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
     mask = np.asarray(cond.data if isinstance(cond, Tensor) else cond)
     if mask.dtype != np.bool_:
         mask = mask.astype(bool)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = as_tensor(a)  # constants on both sides: a float Tensor, never an int64 one
     return apply(E.WHERE, (a, b), {"cond": mask})
 
 
@@ -94,7 +92,7 @@ def logsumexp(x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     >>> round(logsumexp(Tensor([1000.0, 1000.0])).item(), 4)
     1000.6931
     """
-    x = _tensor(x)
+    x = as_tensor(x)
     axes = normalize_axes(axis, x.ndim, "logsumexp")
     m = _stable_max(x.data, axes)
     out = (x - m).exp().sum(axis=axes, keepdims=True).log() + m
@@ -110,7 +108,7 @@ def log_softmax(x: Tensor, axis: int = 0) -> Tensor:
     >>> log_softmax(Tensor([[1e30], [1e30]])).data.ravel().round(4).tolist()
     [-0.6931, -0.6931]
     """
-    x = _tensor(x)
+    x = as_tensor(x)
     axes = normalize_axes(axis, x.ndim, "log_softmax")
     shifted = x - _stable_max(x.data, axes)
     return shifted - shifted.exp().sum(axis=axes, keepdims=True).log()

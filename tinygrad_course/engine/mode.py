@@ -63,21 +63,24 @@ def _set_anomaly(enabled: bool) -> bool:
 
 
 class _GradMode(contextlib.ContextDecorator):
-    """Set gradient recording for a ``with`` block or a decorated function."""
+    """Set gradient recording for a ``with`` block or a decorated function.
+
+    Reusable and re-entrant, as ``torch.no_grad()`` is: each entry pushes the previous state
+    on a per-thread stack and its exit pops it, so ``with g: with g: ...`` and a ``g`` kept
+    and reused restore recording exactly. (A ``contextlib.contextmanager`` generator would be
+    single-use; see docs/architecture.md, Decisions.)
+    """
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self._previous = True
-
-    def _recreate_cm(self) -> _GradMode:
-        # A decorated function gets a fresh context per call (threads, recursion).
-        return _GradMode(self.enabled)
+        self._stacks = threading.local()
 
     def __enter__(self) -> None:
-        self._previous = _set_grad_enabled(self.enabled)
+        stack = self._stacks.__dict__.setdefault("previous", [])
+        stack.append(_set_grad_enabled(self.enabled))
 
     def __exit__(self, *exc: object) -> None:
-        _set_grad_enabled(self._previous)
+        _set_grad_enabled(self._stacks.previous.pop())
 
 
 def no_grad() -> _GradMode:

@@ -1,9 +1,10 @@
-"""Recording: run an op's forward and, when a gradient is needed, remember how to go back.
+"""Recording: what a Tensor is to the engine (data, grad, node) and the functions every op runs.
 
-Every op goes through one of these three functions. They are the hot path of the whole
+Every op goes through ``_unary``, ``_binary`` or ``apply``. They are the hot path of the whole
 library (small nets are bound by per-op overhead), hence the inlined object construction and
-the cheap ``type(x) is Tensor`` test before ``isinstance``. A recorded node is the tuple
-(op, inputs, input values, static kwargs, creation number).
+the cheap ``type(x) is ...`` tests before ``isinstance``. The result of an op has the class of
+its first Tensor input, so this module never needs the user-facing ``Tensor`` class (defined
+above it, in tensor.py): the imports point one way.
 """
 
 from __future__ import annotations
@@ -16,46 +17,135 @@ import numpy as np
 from ..errors import ShapeError, broadcast_error, matmul_error
 from . import anomaly
 from .dtypes import SUPPORTED_DTYPES, check_operand
+from .meta import set_meta
 from .mode import counts, state
 from .ops import linalg as L
 from .ops.registry import Op
 from .shapes import warn_rank_one
 
-__all__ = ["apply"]
+__all__ = ["Node", "TensorBase", "apply", "raw", "make", "mark_modified", "modified_after"]
 
 _new = object.__new__
 _FLOATS = frozenset(SUPPORTED_DTYPES)
 # Creation order of recorded nodes: a tensor's inputs always come before it, so the newest
-# pending tensor is always safe to differentiate next (see autograd._run).
+# pending tensor is always safe to differentiate next (see backward._run).
 _next_seq = itertools.count().__next__
 
 
-def _unary(op: Op, a: Tensor, kw: dict[str, Any] | None = None) -> Tensor:
+class Node:
+    """How a recorded tensor was made: ``op`` applied to ``inputs`` (Tensors and constants, in
+    argument order) whose arrays were ``values``, with static ``kwargs``; ``seq`` is the
+    creation number (inputs are always created before their outputs)."""
+
+    __slots__ = ("op", "inputs", "values", "kwargs", "seq")
+
+    op: Op
+    inputs: tuple[Any, ...]
+    values: tuple[Any, ...]
+    kwargs: dict[str, Any] | None
+    seq: int
+
+    def __repr__(self) -> str:
+        return f"Node({self.op.name}, seq={self.seq})"
+
+
+class TensorBase:
+    """The engine's view of a Tensor: its array, its gradient, and the node that made it.
+
+    ``_meta`` holds optional labels (name, layer call, creation site); only meta.py's
+    ``get_meta`` / ``set_meta`` touch it.
+    """
+
+    # Lean on purpose: small nets are bound by the cost of making these objects.
+    __slots__ = ("data", "grad", "requires_grad", "_node", "_meta", "__weakref__")
+
+    data: np.ndarray
+    grad: Any
+    requires_grad: bool
+    _node: Node | None
+    _meta: dict[str, Any] | None
+
+    @property
+    def op(self) -> Op | None:
+        """The primitive that produced this tensor (``None`` for a leaf)."""
+        return None if self._node is None else self._node.op
+
+    @property
+    def inputs(self) -> tuple[Any, ...]:
+        """Everything the op consumed, constants included, in argument order."""
+        return () if self._node is None else self._node.inputs
+
+    @property
+    def parents(self) -> tuple[Any, ...]:
+        """The tensors this one was computed from (its parents in the graph)."""
+        return tuple(x for x in self.inputs if isinstance(x, TensorBase))
+
+    @property
+    def op_args(self) -> dict[str, Any]:
+        """The op's static arguments (``axis``, ``shape``, ...)."""
+        nd = self._node
+        return {} if nd is None or nd.kwargs is None else dict(nd.kwargs)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a tensor no recorded op produced (parameters, data, constants)."""
+        return self._node is None
+
+
+def mark_modified(t: TensorBase) -> None:
+    """Note that ``t``'s values changed in place now: a node recorded before this moment that
+    saved ``t`` can no longer be differentiated (backward checks, comparing ints only).
+    Stored in the tensor's labels, so recording an op pays nothing for it."""
+    set_meta(t, "modified_at", _next_seq())
+
+
+def modified_after(t: Any, seq: int) -> bool:
+    """Whether ``t`` was changed in place after the node numbered ``seq`` was recorded."""
+    m = t._meta
+    return m is not None and m.get("modified_at", -1) > seq
+
+
+def raw(x: Any) -> Any:
+    """The array inside a Tensor; anything else as it is."""
+    return x.data if isinstance(x, TensorBase) else x
+
+
+def make(cls: type, data: np.ndarray, requires_grad: bool = False) -> Any:
+    """A new leaf of class ``cls`` around ``data`` (no copy, no checks: engine use only)."""
+    t: Any = _new(cls)
+    t.data, t.grad, t.requires_grad, t._node, t._meta = data, None, requires_grad, None, None
+    return t
+
+
+def _unary(op: Op, a: Any, kw: dict[str, Any] | None = None) -> Any:
     ad = a.data
     out = op.forward(ad, **kw) if kw else op.forward(ad)
     if type(out) is not np.ndarray:
         out = np.asarray(out)  # numpy returns scalars from 0-d operations
-    t = _new(Tensor)
+    t: Any = _new(a.__class__)
     t.data, t.grad, t.requires_grad, t._node, t._meta = out, None, False, None, None
     if a.requires_grad and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
-        t._node = (op, (a,), (ad,), kw, _next_seq())
+        nd = t._node = _new(Node)
+        nd.op, nd.inputs, nd.values, nd.kwargs, nd.seq = op, (a,), (ad,), kw, _next_seq()
     if counts.anomaly and state.anomaly:
         anomaly.check_forward(t, op, (a,))
     return t
 
 
-def _binary(op: Op, a: Any, b: Any) -> Tensor:
+def _binary(op: Op, a: Any, b: Any) -> Any:
     # Constants are not checked before the op: numpy rejects what it cannot use, and a result
     # that is not float32/float64 betrays the rest (complex, object, strings), so the checks
     # cost one dtype test on the hot path and run in full only to explain an error.
-    if type(a) is Tensor or isinstance(a, Tensor):
-        ad, need = a.data, a.requires_grad
+    if isinstance(a, TensorBase):
+        ad, need, cls = a.data, a.requires_grad, a.__class__
     else:
-        ad, need = a, False
-    if type(b) is Tensor or isinstance(b, Tensor):
+        ad, need, cls = a, False, None
+    if isinstance(b, TensorBase):
         bd = b.data
         need = need or b.requires_grad
+        if cls is None:
+            cls = b.__class__
     else:
         bd = b
     try:
@@ -69,11 +159,12 @@ def _binary(op: Op, a: Any, b: Any) -> Tensor:
     if out.ndim > 1 and op.elementwise and (
             (type(ad) is np.ndarray and ad.ndim == 1) or (type(bd) is np.ndarray and bd.ndim == 1)):
         warn_rank_one(np.shape(ad), np.shape(bd), out.shape)
-    t = _new(Tensor)
+    t: Any = _new(cls)  # type: ignore[arg-type]  # cls is set: a Tensor method called us
     t.data, t.grad, t.requires_grad, t._node, t._meta = out, None, False, None, None
     if need and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
-        t._node = (op, (a, b), (ad, bd), None, _next_seq())
+        nd = t._node = _new(Node)
+        nd.op, nd.inputs, nd.values, nd.kwargs, nd.seq = op, (a, b), (ad, bd), None, _next_seq()
     if counts.anomaly and state.anomaly:
         anomaly.check_forward(t, op, (a, b))
     return t
@@ -83,7 +174,7 @@ def _binary_error(op: Op, a: Any, b: Any) -> Exception:
     """Why ``op(a, b)`` failed: a bad operand (TypeError) or shapes that do not fit."""
     vals = []
     for x in (a, b):
-        vals.append(x.data if isinstance(x, Tensor) else check_operand(x, op.name))
+        vals.append(x.data if isinstance(x, TensorBase) else check_operand(x, op.name))
     shapes = np.shape(vals[0]), np.shape(vals[1])
     if op is L.MATMUL:
         return matmul_error(*shapes, a, b)
@@ -93,22 +184,29 @@ def _binary_error(op: Op, a: Any, b: Any) -> Exception:
     return broadcast_error(op.name, *shapes)
 
 
-def apply(op: Op, inputs: tuple[Any, ...], kw: dict[str, Any] | None = None) -> Tensor:
-    """Run any registered op on Tensors and constants, recording it when a gradient is needed.
+def apply(op: Op, inputs: tuple[Any, ...], kw: dict[str, Any] | None = None) -> Any:
+    """Run any registered op on Tensors and constants (at least one Tensor), recording it when
+    a gradient is needed. The result has the class of the first Tensor input.
 
+    >>> from tinygrad_course import Tensor
     >>> from tinygrad_course.engine.ops import REGISTRY
     >>> apply(REGISTRY["mul"], (Tensor(3.0), 2.0)).item()
     6.0
     """
     need = False
+    cls: type | None = None
     stored = []
     for x in inputs:
-        if isinstance(x, Tensor):
+        if isinstance(x, TensorBase):
             need = need or x.requires_grad
+            if cls is None:
+                cls = x.__class__
         else:
             x = check_operand(x, op.name)
         stored.append(x)
-    vals = tuple(_raw(x) for x in stored)
+    if cls is None:
+        raise TypeError(f"{op.name}: apply needs at least one Tensor input")
+    vals = tuple(raw(x) for x in stored)
     try:
         out = op.forward(*vals, **kw) if kw else op.forward(*vals)
     except ValueError as e:
@@ -116,16 +214,12 @@ def apply(op: Op, inputs: tuple[Any, ...], kw: dict[str, Any] | None = None) -> 
         raise ShapeError(f"{op.name}: {e} (input shapes: {shapes})") from None
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    t = _new(Tensor)
+    t: Any = _new(cls)
     t.data, t.grad, t.requires_grad, t._node, t._meta = out, None, False, None, None
     if need and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
-        t._node = (op, tuple(stored), vals, kw, _next_seq())
+        nd = t._node = _new(Node)
+        nd.op, nd.inputs, nd.values, nd.kwargs, nd.seq = op, tuple(stored), vals, kw, _next_seq()
     if counts.anomaly and state.anomaly:
         anomaly.check_forward(t, op, tuple(stored))
     return t
-
-
-# Last, because tensor.py imports this module's functions at its own end: whichever of the two
-# is imported first, both are complete before anything runs.
-from .tensor import Tensor, _raw  # noqa: E402

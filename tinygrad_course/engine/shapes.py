@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import warnings
 from typing import Any
 
 import numpy as np
 
 from ..errors import ShapeError, ShapeWarning, rank_one_message
+from .callsite import user_stacklevel
+from .meta import get_meta
 from .mode import state
-
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 def normalize_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
@@ -39,9 +37,12 @@ def normalize_index(index: Any, shape: tuple[int, ...]) -> Any:
     fixed = []
     for p in parts:
         if hasattr(p, "data") and isinstance(p.data, np.ndarray):
-            p = p.data  # a Tensor of indices: Tensors hold floats, so whole numbers are ints
-            if p.dtype.kind == "f" and np.all(p == np.round(p)):
-                p = p.astype(np.intp)
+            if get_meta(p, "mask"):  # a Tensor made from booleans is a mask, as the array was
+                p = p.data.astype(np.bool_)
+            else:
+                p = p.data  # a Tensor of indices: Tensors hold floats, whole numbers are ints
+                if p.dtype.kind == "f" and np.all(p == np.round(p)):
+                    p = p.astype(np.intp)
         if isinstance(p, list):
             p = np.asarray(p)
         if isinstance(p, np.ndarray) and p.dtype.kind not in "biu":
@@ -56,17 +57,6 @@ def normalize_index(index: Any, shape: tuple[int, ...]) -> Any:
         raise IndexError(f"index {index!r} does not fit a tensor of shape {shape}: {e}"
                          ) from None
     return result
-
-
-def user_stacklevel() -> int:
-    """How many frames up the first caller outside this package is (for warnings)."""
-    frame = sys._getframe(1)
-    level = 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
-            _PACKAGE_DIR):
-        frame = frame.f_back  # type: ignore[assignment]
-        level += 1
-    return level
 
 
 def warn_rank_one(a_shape: tuple[int, ...], b_shape: tuple[int, ...],

@@ -7,20 +7,22 @@ from typing import Any
 import numpy as np
 
 from ..errors import ShapeError
+from .backward import backward as _backward
 from .dtypes import to_array
+from .meta import get_meta, set_meta
+from .mode import is_grad_enabled
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
 from .ops import reduce as R
 from .ops.registry import Op
+from .record import TensorBase, _binary, _unary, apply, make, mark_modified, raw
 from .shapes import normalize_axes, normalize_index
 
-__all__ = ["Tensor"]
-
-_new = object.__new__
+__all__ = ["Tensor", "as_tensor"]
 
 
-class Tensor:
+class Tensor(TensorBase):
     """An n-dimensional array that records the operations made from it.
 
     >>> a = Tensor(2.0, requires_grad=True, name="a")
@@ -35,62 +37,40 @@ class Tensor:
     the caller's numpy array when it already has a float32/float64 dtype, as ``np.asarray``.
     """
 
-    # Lean on purpose: small nets are bound by the cost of making these objects.
-    __slots__ = ("data", "grad", "requires_grad", "_node", "_meta", "__weakref__")
+    __slots__ = ()  # the engine's fields live in TensorBase (record.py)
     __array_ufunc__ = None  # ndarray (op) Tensor defers to our reflected operators
     __hash__ = object.__hash__  # == is elementwise, yet tensors stay usable as dict keys
 
-    data: np.ndarray
-    grad: Any
-    requires_grad: bool
-    _node: tuple[Op, tuple[Any, ...], tuple[Any, ...], dict[str, Any] | None, int] | None
-    _meta: dict[str, Any] | None
-
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None,
                  dtype: Any = None) -> None:
+        mask = False
         if isinstance(data, Tensor):
+            mask = bool(get_meta(data, "mask"))
             data = data.data
+        elif isinstance(data, (list, tuple)):
+            data = _values_of(data)
+            mask = _is_boolean(data)
+        elif isinstance(data, (np.ndarray, bool, np.bool_)):
+            mask = np.asarray(data).dtype == np.bool_
         self.data = to_array(data, dtype, copy=bool(requires_grad))
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self._node = None
-        self._meta = None if name is None else {"name": str(name)}
+        self._meta = None
+        if name is not None:
+            set_meta(self, "name", str(name))
+        if mask:  # Tensors hold floats; remember it was a mask so t[mask_tensor] selects
+            set_meta(self, "mask", True)
 
     # --- what a tensor is ------------------------------------------------------------------
     @property
     def name(self) -> str | None:
         """A label for pictures and error messages (``W[1]``, ``Z[2]``); optional."""
-        return None if self._meta is None else self._meta.get("name")
+        return get_meta(self, "name")
 
     @name.setter
     def name(self, value: str | None) -> None:
-        if self._meta is None:
-            self._meta = {}
-        self._meta["name"] = None if value is None else str(value)
-
-    @property
-    def op(self) -> Op | None:
-        """The primitive that produced this tensor (``None`` for a leaf)."""
-        return None if self._node is None else self._node[0]
-
-    @property
-    def inputs(self) -> tuple[Any, ...]:
-        """Everything the op consumed, constants included, in argument order."""
-        return () if self._node is None else self._node[1]
-
-    @property
-    def parents(self) -> tuple[Tensor, ...]:
-        """The tensors this one was computed from (its parents in the graph)."""
-        return tuple(x for x in self.inputs if isinstance(x, Tensor))
-
-    @property
-    def op_args(self) -> dict[str, Any]:
-        """The op's static arguments (``axis``, ``shape``, ...)."""
-        return {} if self._node is None or self._node[3] is None else dict(self._node[3])
-
-    @property
-    def is_leaf(self) -> bool:
-        return self._node is None
+        set_meta(self, "name", None if value is None else str(value))
 
     shape = property(lambda self: self.data.shape, doc="Shape, as numpy's.")
     ndim = property(lambda self: self.data.ndim, doc="Number of dimensions.")
@@ -129,7 +109,7 @@ class Tensor:
         if self.name:
             parts.append(f"name={self.name!r}")
         if self._node is not None:
-            parts.append(f"op={self._node[0].name}")
+            parts.append(f"op={self._node.op.name}")
         elif self.requires_grad:
             parts.append("requires_grad=True")
         if self.grad is not None:
@@ -149,16 +129,39 @@ class Tensor:
     def __rpow__(self, other: Any) -> Tensor: return _binary(E.POW, other, self)
     def __matmul__(self, other: Any) -> Tensor: return _binary(L.MATMUL, self, other)
     def __rmatmul__(self, other: Any) -> Tensor: return _binary(L.MATMUL, other, self)
+    # In place: a leaf that requires grad changes only under no_grad() (how optimizers update);
+    # elsewhere x op= y makes a new tensor, as Python does for immutable values.
+    def __iadd__(self, other: Any) -> Tensor: return self._inplace(E.ADD, other)
+    def __isub__(self, other: Any) -> Tensor: return self._inplace(E.SUB, other)
+    def __imul__(self, other: Any) -> Tensor: return self._inplace(E.MUL, other)
+    def __itruediv__(self, other: Any) -> Tensor: return self._inplace(E.DIV, other)
+
+    def _inplace(self, op: Op, other: Any) -> Tensor:
+        if not (self.requires_grad and self._node is None):
+            return _binary(op, self, other)  # data may be the caller's array: never written
+        if is_grad_enabled():
+            raise RuntimeError(
+                f"in-place {op.symbol}= on a leaf that requires grad would silently make it "
+                "a new tensor computed from itself (no longer a parameter). Update parameters "
+                "under no_grad():  with no_grad(): w -= learning_rate * w.grad")
+        new = op.forward(self.data, raw(other))
+        if np.shape(new) != self.data.shape:
+            raise ShapeError(f"in-place {op.symbol}= would change the shape {self.data.shape} "
+                             f"to {np.shape(new)}")
+        self.data[...] = new  # the leaf's own copy (requires_grad copies the caller's data)
+        mark_modified(self)
+        return self
+
     def __neg__(self) -> Tensor: return _unary(E.NEG, self)
     def __pos__(self) -> Tensor: return self
 
     # Comparisons are not differentiable: they return plain boolean arrays.
-    def __lt__(self, other: Any) -> Any: return self.data < _raw(other)
-    def __le__(self, other: Any) -> Any: return self.data <= _raw(other)
-    def __gt__(self, other: Any) -> Any: return self.data > _raw(other)
-    def __ge__(self, other: Any) -> Any: return self.data >= _raw(other)
-    def __eq__(self, other: Any) -> Any: return self.data == _raw(other)
-    def __ne__(self, other: Any) -> Any: return self.data != _raw(other)
+    def __lt__(self, other: Any) -> Any: return self.data < raw(other)
+    def __le__(self, other: Any) -> Any: return self.data <= raw(other)
+    def __gt__(self, other: Any) -> Any: return self.data > raw(other)
+    def __ge__(self, other: Any) -> Any: return self.data >= raw(other)
+    def __eq__(self, other: Any) -> Any: return self.data == raw(other)
+    def __ne__(self, other: Any) -> Any: return self.data != raw(other)
 
     # --- elementwise functions -------------------------------------------------------------
     def exp(self) -> Tensor: return _unary(E.EXP, self)
@@ -199,6 +202,10 @@ class Tensor:
     def reshape(self, *shape: Any) -> Tensor:
         new = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) \
             else shape
+        for n in new:
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+                raise TypeError(f"reshape: sizes must be whole numbers (ints), got {n!r} in "
+                                f"{tuple(new)}")
         return apply(M.RESHAPE, (self,), {"shape": tuple(int(n) for n in new)})
 
     def transpose(self, *axes: Any) -> Tensor:
@@ -216,8 +223,7 @@ class Tensor:
     # --- autograd --------------------------------------------------------------------------
     def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
         """Backpropagate from this tensor: fill ``.grad`` of every tensor it depends on."""
-        from .backward import backward
-        backward(self, gradient, create_graph)
+        _backward(self, gradient, create_graph)
 
     def zero_grad(self) -> None:
         """Forget this tensor's gradient (``.grad = None``)."""
@@ -225,19 +231,34 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same values (shared memory) cut from the graph: no gradient flows through."""
-        t = _new(Tensor)
-        t.data, t.grad, t.requires_grad, t._node, t._meta = self.data, None, False, None, None
-        return t
+        return make(Tensor, self.data)
 
 
-def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+def _values_of(items: list[Any] | tuple[Any, ...]) -> Any:
+    """A list that holds Tensors: their values, or a clear error when that would silently cut
+    them from the graph."""
+    if not any(isinstance(x, Tensor) for x in items):
+        return items
+    if any(isinstance(x, Tensor) and x.requires_grad for x in items):
+        raise TypeError("Tensor([...]) got Tensors that require grad inside a list; a new Tensor "
+                        "would cut them from the graph. Use stack([...]) to join them (it keeps "
+                        "the graph), or .detach() them first")
+    return [x.data if isinstance(x, Tensor) else x for x in items]
+
+
+def _is_boolean(items: Any) -> bool:
+    try:
+        return len(items) > 0 and np.asarray(items).dtype == np.bool_
+    except (ValueError, TypeError):
+        return False  # ragged or odd data: to_array explains
+
+
+def as_tensor(x: Any) -> Tensor:
+    """``x`` itself if it is a Tensor, else a new constant Tensor (no gradient) made from it."""
+    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _fmt(a: np.ndarray) -> str:
     text = np.array2string(a, precision=4, threshold=6, edgeitems=2, separator=", ")
     return " ".join(text.split())
 
-
-# The recording functions need the class above, so they are imported last (see record.py).
-from .record import _binary, _unary, apply  # noqa: E402

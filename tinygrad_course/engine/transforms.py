@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -9,6 +10,8 @@ import numpy as np
 
 from .backward import gradients
 from .mode import enable_grad
+from .ops import movement as M
+from .record import apply
 from .tensor import Tensor
 
 __all__ = ["grad", "value_and_grad"]
@@ -23,10 +26,25 @@ def _argnums(argnums: int | Sequence[int], n: int) -> tuple[int, ...]:
     return tuple(k % n for k in nums)
 
 
+class _Nesting(threading.local):
+    """How many ``grad`` calls are running ``f`` in this thread (the nesting level)."""
+
+    level = 0
+
+
+_nesting = _Nesting()
+
+
 def _target(x: Any) -> tuple[Tensor, bool]:
-    """The tensor to differentiate with respect to; True when nested inside another grad."""
+    """A fresh tensor to differentiate with respect to, and whether ``x`` is in a graph.
+
+    Each call gets its own target, as JAX and HIPS autograd give each trace its own box: an
+    outer tensor passed in is wrapped in a recorded identity, so the gradient flows back to
+    it, yet this call's derivative sees only this call's variable (no perturbation
+    confusion when ``x`` is also used through a closure).
+    """
     if isinstance(x, Tensor) and x.requires_grad:
-        return x, True  # keep the outer graph: the gradient we return stays differentiable
+        return apply(M.RESHAPE, (x,), {"shape": x.shape}), True
     data = x.data if isinstance(x, Tensor) else x
     return Tensor(data, requires_grad=True), False
 
@@ -46,13 +64,19 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0
     def wrapped(*args: Any) -> tuple[Any, Any]:
         nums = _argnums(argnums, len(args))
         call = list(args)
-        nested = False
+        # Nested when called inside another grad's function (its closures may hold that grad's
+        # tensors) or on tensors of a graph: the gradient must then stay differentiable.
+        nested = _nesting.level > 0
         for k in nums:
-            call[k], inner = _target(args[k])
-            nested = nested or inner
+            call[k], in_graph = _target(args[k])
+            nested = nested or in_graph
         targets = [call[k] for k in nums]
         with enable_grad():
-            out = f(*call)
+            _nesting.level += 1
+            try:
+                out = f(*call)
+            finally:
+                _nesting.level -= 1
             if not isinstance(out, Tensor):
                 raise TypeError(f"grad: the function returned {type(out).__name__}; it must "
                                 "return a scalar Tensor computed from its arguments")
@@ -61,7 +85,9 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0
                                  f"{out.shape}; reduce it with .sum() or .mean()")
             found = (gradients(out, targets, create_graph=nested) if out.requires_grad
                      else [None] * len(targets))
-        grads = [np.zeros_like(t.data) if g is None else g for t, g in zip(targets, found)]
+        # No dependence: zeros (a constant Tensor when nested, so the outer grad can use it).
+        grads = [(Tensor(np.zeros_like(t.data)) if nested else np.zeros_like(t.data))
+                 if g is None else g for t, g in zip(targets, found)]
         value = out if nested else out.data
         return value, (grads[0] if isinstance(argnums, int) else tuple(grads))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from ..engine.meta import set_meta
 from ..engine.tensor import Tensor
 from .scope import mark_call
 
@@ -40,7 +41,7 @@ class Module:
         if self._leaf:
             mark_call(out, self.label, inputs)
             if self.out_name is not None:
-                out._meta["name"] = self.out_name
+                set_meta(out, "name", self.out_name)
         return out
 
     # --- the module tree -------------------------------------------------------------------

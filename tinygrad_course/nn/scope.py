@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..engine.meta import get_meta, set_meta
 from ..engine.tensor import Tensor
 
 __all__ = ["mark_call", "call_of", "members"]
@@ -18,14 +19,12 @@ __all__ = ["mark_call", "call_of", "members"]
 def mark_call(output: Tensor, label: str, boundary: Iterable[Any]) -> None:
     """Record that ``output`` was made by a layer labelled ``label`` (``"Linear 1"``) from the
     tensors in ``boundary`` (its inputs; parameters belong to the layer and are not listed)."""
-    if output._meta is None:
-        output._meta = {}
-    output._meta["call"] = (label, tuple(boundary))  # filtered when read: calls are hot
+    set_meta(output, "call", (label, tuple(boundary)))  # filtered when read: calls are hot
 
 
 def call_of(t: Tensor) -> tuple[str, tuple[Tensor, ...]] | None:
     """The ``(label, boundary)`` recorded on ``t`` by :func:`mark_call`, if any."""
-    call = None if t._meta is None else t._meta.get("call")
+    call = get_meta(t, "call")
     if call is None:
         return None
     return call[0], tuple(x for x in call[1] if isinstance(x, Tensor))

@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.ops.registry import NUMPY, unbroadcast
+from ..engine.ops.registry import unbroadcast
 from ..engine.tensor import Tensor
+from ..engine.xp import NUMPY
 
 __all__ = ["SMALL", "edge_label", "esc", "fmt_number", "input_name", "local_derivative",
            "shape_text", "tensor_label", "tensor_lines", "value_lines"]

@@ -15,9 +15,26 @@ def _mask(xp: Any, cond: Any, like: Any) -> Any:
     return np.asarray(cond, dtype=xp.const(like).dtype)
 
 
-def _log_base(xp: Any, a: Any) -> Any:
-    """log of pow's base; a Python-number base stays a Python number (no float64 upcast)."""
-    return float(np.log(a)) if isinstance(a, (int, float)) else xp.log(a)
+# pow at the edges follows PyTorch (documented in docs/engine.md): d(a**b)/da is 0 where
+# b == 0 (even at a == 0, where b·a**(b-1) would be 0·inf), and d(a**b)/db is 0 where a == 0 and
+# b >= 0 (where log(a)·a**b would be -inf·0). Both are written so that the derivative of the
+# rule is as safe as the rule: the edge values are replaced before the power or log is taken.
+
+def _pow_da(xp: Any, g: Any, a: Any, b: Any) -> Any:
+    if isinstance(b, (int, float)):  # a Python-number exponent stays one (no upcast)
+        return g * 0.0 if b == 0 else g * b * a ** (b - 1)
+    b_safe = b + _mask(xp, xp.const(b) == 0, b)  # 1 where b == 0, so a**(b-1) is finite
+    return g * b * a ** (b_safe - 1)
+
+
+def _pow_db(xp: Any, g: Any, out: Any, a: Any, b: Any) -> Any:
+    at_zero = (np.asarray(xp.const(a)) == 0) & (np.asarray(xp.const(b)) >= 0)
+    if isinstance(a, (int, float)):  # a Python-number base stays one (no float64 upcast)
+        if not np.any(at_zero):
+            return g * float(np.log(a)) * out
+        return g * _mask(xp, ~at_zero, out) * np.log(np.where(at_zero, 1.0, float(a)))
+    a_safe = a + _mask(xp, at_zero, a)  # 1 where a == 0 <= b, so log(a) is 0, not -inf
+    return g * xp.log(a_safe) * out
 
 
 # --- arithmetic --------------------------------------------------------------------------
@@ -47,8 +64,8 @@ DIV = defop(
 
 POW = defop(
     "pow", "**", operator.pow,
-    (lambda xp, g, out, a, b: g * b * a ** (b - 1),
-     lambda xp, g, out, a, b: g * _log_base(xp, a) * out),
+    (lambda xp, g, out, a, b: _pow_da(xp, g, a, b),
+     _pow_db),
     ("b·a^(b-1)", "log(a)·a^b"), elementwise=True)
 
 NEG = defop(

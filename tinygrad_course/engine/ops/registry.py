@@ -2,22 +2,22 @@
 
 An op's ``vjps[i](xp, g, out, *args, **kw)`` returns the gradient for input ``i`` given the
 upstream gradient ``g`` (the chain rule's "dout"). ``xp`` is the array namespace the rule runs
-in: plain numpy for ordinary backward, or Tensor functions when ``create_graph=True`` so that
-gradients are themselves differentiable. Elementwise ops may return a gradient of the broadcast
-shape; the engine reduces it to the input's shape with :func:`unbroadcast`.
+in (engine/xp.py): plain numpy for ordinary backward, or Tensor functions when
+``create_graph=True`` so that gradients are themselves differentiable. Elementwise ops may
+return a gradient of the broadcast shape; the engine reduces it to the input's shape with
+:func:`unbroadcast`.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from types import SimpleNamespace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Op", "REGISTRY", "defop", "unbroadcast", "NUMPY", "Variadic"]
+__all__ = ["Op", "REGISTRY", "defop", "unbroadcast", "Variadic"]
 
 Vjp = Callable[..., Any]
 
@@ -38,36 +38,43 @@ class Op:
     vjps: Sequence[Vjp]
     rules: Sequence[str]
     elementwise: bool = False
-    doc: str = field(default="", repr=False)
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
 
 class Variadic(Sequence[Vjp]):
-    """The vjps of an op with any number of inputs (concatenate, stack): ``vjps[i]``."""
+    """The vjps of an op with any number of inputs (concatenate, stack): ``vjps[i]``.
+
+    Each rule is made once and kept, so ``vjps[i]`` is the same function every time (tools
+    find an input's position by identity, as for any other op).
+    """
 
     def __init__(self, make: Callable[[int], Vjp]) -> None:
         self._make = make
+        self._made: list[Vjp] = []
 
     def __getitem__(self, i: Any) -> Any:
         if not isinstance(i, int) or i < 0:
             raise IndexError(i)
-        return self._make(i)
+        made = self._made
+        while len(made) <= i:
+            made.append(self._make(len(made)))
+        return made[i]
 
     def __len__(self) -> int:  # unbounded; reported as 0 so sweeps know to skip counting
         return 0
 
     def __iter__(self) -> Iterator[Vjp]:  # zip(inputs, op.vjps) takes as many as there are
-        return map(self._make, itertools.count())
+        return map(self.__getitem__, itertools.count())
 
 
 def defop(name: str, symbol: str, forward: Callable[..., Any], vjps: Sequence[Vjp],
-          rules: Sequence[str], *, elementwise: bool = False, doc: str = "") -> Op:
+          rules: Sequence[str], *, elementwise: bool = False) -> Op:
     """Register a primitive and return it. Names are unique."""
     if name in REGISTRY:
         raise ValueError(f"op {name!r} is already registered")
-    op = Op(name, symbol, forward, vjps, rules, elementwise, doc)
+    op = Op(name, symbol, forward, vjps, rules, elementwise)
     REGISTRY[name] = op
     return op
 
@@ -104,25 +111,3 @@ def _is_basic_index(index: Any) -> bool:
     parts = index if isinstance(index, tuple) else (index,)
     return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice))
                for p in parts)
-
-
-def _const(x: Any) -> Any:
-    return x
-
-
-# The numpy namespace used by ordinary (first-order) backward. Its Tensor twin lives in
-# tensor.py; both provide exactly these names.
-NUMPY = SimpleNamespace(
-    const=_const,
-    exp=np.exp,
-    log=np.log,
-    # Methods rather than np.reshape/np.transpose: those are Python wrappers, and this is the
-    # hot path of every backward.
-    reshape=lambda x, shape: x.reshape(shape),
-    transpose=lambda x, axes: x.transpose(axes),
-    broadcast_to=np.broadcast_to,
-    unbroadcast=unbroadcast,
-    scatter=_scatter,
-    getitem=lambda x, index: x[index],
-    matmul=np.matmul,
-)

@@ -1,0 +1,1 @@
+"""Tests of tinygrad_course.engine, laid out like the package."""
