@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ShapeError", "ShapeWarning", "AnomalyError", "matmul_error", "broadcast_error"]
+__all__ = ["ShapeError", "ShapeWarning", "GraphGrowthWarning", "AnomalyError", "matmul_error",
+           "broadcast_error"]
 
 
 class ShapeError(ValueError):
@@ -13,6 +14,11 @@ class ShapeError(ValueError):
 
 class ShapeWarning(UserWarning):
     """A broadcast that is legal numpy but almost always a bug (the course's rank-1 pitfall)."""
+
+
+class GraphGrowthWarning(UserWarning):
+    """The graph grows from one training step to the next (``W = W - lr * W.grad`` outside
+    ``no_grad()``): right numbers, but each step slower than the last."""
 
 
 class AnomalyError(FloatingPointError):

@@ -21,6 +21,8 @@ def detect_anomaly() -> Iterator[None]:
     """Check every op's output and every gradient for NaN/inf inside the block.
 
     The error names the op, its input shapes and the line of your code that created it.
+    Backward also re-runs each op's forward from the values it saved, which catches arrays
+    written in place after recording (``w.data[0] = 5``), at the price of one more forward.
 
     >>> from tinygrad_course import Tensor, detect_anomaly, AnomalyError
     >>> import numpy as np
@@ -66,11 +68,26 @@ def check_backward(node: Any, vjp: Any, grad: Any) -> None:
     """Refuse a non-finite gradient that ``vjp`` sent from ``node`` into one of its inputs."""
     bad = _bad(getattr(grad, "data", grad))
     if bad is not None:
-        nd = node._node
         # Every op's vjps[i] is one fixed function (Variadic ones included), so the input's
         # position is found by identity.
-        i = next(k for k, (_, f) in enumerate(zip(nd.inputs, nd.op.vjps)) if f is vjp)
+        i = next(k for k, (_, f) in enumerate(zip(node._inputs, node._op.vjps)) if f is vjp)
         site = get_meta(node, "site", "<recorded outside detect_anomaly>")
-        raise AnomalyError(f"backward of {nd.op.name} produced {bad} in the gradient of input "
-                           f"{i} (input shapes: {_shapes(nd.inputs)})\n"
+        raise AnomalyError(f"backward of {node._op.name} produced {bad} in the gradient of "
+                           f"input {i} (input shapes: {_shapes(node._inputs)})\n"
                            f"  created at {site}")
+
+
+def check_unchanged(node: Any) -> None:
+    """Re-run ``node``'s forward from the values it saved and refuse a different result: an
+    array written in place after recording (``x.data[0] = 5``, a caller's array). Costs one
+    forward per op, so only ``detect_anomaly()`` does it."""
+    op, kw = node._op, node._kwargs or {}
+    with np.errstate(all="ignore"):
+        again = np.asarray(op.forward(*node._values, **kw))
+    if again.shape == node.data.shape and np.array_equal(again, node.data, equal_nan=True):
+        return
+    site = get_meta(node, "site", "<recorded outside detect_anomaly>")
+    raise AnomalyError(
+        f"the inputs of {op.name} (input shapes: {_shapes(node._inputs)}) were changed in place "
+        "after it was recorded, so its gradient would be wrong; compute the cost again after "
+        f"changing data\n  created at {site}")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from heapq import heappop, heappush, heappushpop
 from typing import Any
 
 import numpy as np
 
+from ..errors import GraphGrowthWarning
 from . import anomaly
+from .callsite import user_stacklevel
 from .mode import counts, enable_grad, state
-from .record import TensorBase, make, modified_after, raw
+from .record import TensorBase, _next_seq, make, modified_after, raw
 from .xp import NUMPY, TENSOR
 
 __all__ = ["backward", "gradients"]
@@ -40,12 +43,40 @@ def backward(root: TensorBase, gradient: Any = None, create_graph: bool = False)
     """
     _check_root(root)
     seed = _seed(root, gradient, create_graph)
-    if root._node is None:
+    if root._op is None:
         _accumulate_leaf(root, seed)
         return
+    start = _next_seq()
     grads, leaves = _propagate(root, seed, create_graph, write=True)
     for leaf in leaves:
         _accumulate_leaf(leaf, _as_array(grads[leaf]))
+    _watch_growth(start)
+
+
+class _Oldest:
+    seq = 0
+
+
+_oldest = _Oldest()
+# Creation numbers at the start of the last two backward() calls, and whether we warned.
+_starts = [-1, -1]
+_warned = [False]
+
+
+def _watch_growth(start: int) -> None:
+    """Warn once when a backward reaches tensors recorded before the last two backward calls:
+    the sign of ``W = W - lr * W.grad`` outside ``no_grad()``, where each step's graph holds
+    every earlier step and training slows down quadratically. One int compare per backward."""
+    if _oldest.seq < _starts[0] and not _warned[0]:
+        _warned[0] = True
+        warnings.warn(
+            "backward() went through tensors recorded before the last two backward() calls: "
+            "the graph is growing from step to step. If you update parameters with "
+            "`W = W - lr * W.grad`, each step's graph contains all earlier ones and "
+            "training gets slower every iteration; update in place under no_grad() instead: "
+            "`with no_grad(): W -= lr * W.grad` (or use an optimizer).",
+            GraphGrowthWarning, stacklevel=user_stacklevel())
+    _starts[0], _starts[1] = _starts[1], start
 
 
 def gradients(root: TensorBase, targets: Sequence[TensorBase], create_graph: bool = False
@@ -53,7 +84,7 @@ def gradients(root: TensorBase, targets: Sequence[TensorBase], create_graph: boo
     """d root / d target for each target, writing no ``.grad`` anywhere (used by ``grad``)."""
     _check_root(root)
     seed = _seed(root, None, create_graph)
-    if root._node is None:
+    if root._op is None:
         return [seed if t is root else None for t in targets]
     grads, _ = _propagate(root, seed, create_graph, write=False)
     return [None if grads.get(t) is None else _as_array(grads[t]) for t in targets]
@@ -64,12 +95,14 @@ def _check_root(root: TensorBase) -> None:
         raise RuntimeError(
             "backward() on a tensor that does not require grad: none of the tensors it was "
             "computed from has requires_grad=True (or it was computed under no_grad() or "
-            "from .detach()). Create the parameters with TensorBase(..., requires_grad=True).")
+            "from .detach()). Create the parameters with Tensor(..., requires_grad=True).")
 
 
 def _as_array(g: Any) -> Any:
-    # numpy hands back scalars for 0-d results; .grad is always an array (or a TensorBase).
-    return g if type(g) is np.ndarray or isinstance(g, (np.ndarray, TensorBase)) else np.asarray(g)
+    # numpy hands back scalars for 0-d results; .grad is always a plain array (or a Tensor).
+    if type(g) is np.ndarray or isinstance(g, TensorBase):
+        return g
+    return g.view(np.ndarray) if isinstance(g, np.ndarray) else np.asarray(g)
 
 
 def _propagate(root: TensorBase, seed: Any, create_graph: bool, write: bool
@@ -98,17 +131,19 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
         g = grads.pop(node) if write else grads[node]
         if write:
             node.grad = g if type(g) is np.ndarray else _as_array(g)
-        nd = node._node
-        op, inputs, vals, kw = nd.op, nd.inputs, nd.values, nd.kwargs  # type: ignore[union-attr]
+        op: Any = node._op  # never None here: only recorded tensors enter the walk
+        inputs, vals, kw = node._inputs, node._values, node._kwargs
         if create_graph:
             vals = inputs
             out: Any = node
         else:
             out = node.data
         new: TensorBase | None = None  # the first input that got its first gradient just now
-        seq = nd.seq  # type: ignore[union-attr]
+        seq = node._seq
         if node._meta is not None and modified_after(node, seq):
             raise _modified_error(node, node, op)
+        if check:
+            anomaly.check_unchanged(node)
         for x, vjp in zip(inputs, op.vjps):
             if not isinstance(x, TensorBase):
                 continue
@@ -126,8 +161,7 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
             if prev is not None:
                 grads[x] = prev + r
                 continue
-            nd = x._node
-            if nd is None:
+            if x._op is None:
                 if r is g and write and not create_graph:  # passed through (add): shared
                     r = r.copy()
                 grads[x] = r
@@ -137,17 +171,18 @@ def _run(root: TensorBase, seed: Any, xp: Any, create_graph: bool, write: bool
             if new is None:
                 new = x
             else:
-                heappush(heap, (-nd.seq, x))
+                heappush(heap, (-x._seq, x))
         # Next: the newest pending tensor. Along a chain that is the input just reached, so
         # the heap is skipped entirely.
         if new is not None:
-            seq = new._node.seq  # type: ignore[union-attr]
-            if heap and heap[0][0] < -seq:
-                node = heappushpop(heap, (-seq, new))[1]
+            new_seq = new._seq
+            if heap and heap[0][0] < -new_seq:
+                node = heappushpop(heap, (-new_seq, new))[1]
             else:
                 node = new
         else:
             node = heappop(heap)[1] if heap else None
+    _oldest.seq = seq  # the last tensor taken is the oldest this pass reached
     return grads, leaves
 
 

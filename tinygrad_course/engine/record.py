@@ -23,7 +23,7 @@ from .ops import linalg as L
 from .ops.registry import Op
 from .shapes import warn_rank_one
 
-__all__ = ["Node", "TensorBase", "apply", "raw", "make", "mark_modified", "modified_after"]
+__all__ = ["TensorBase", "apply", "raw", "make", "mark_modified", "modified_after"]
 
 _new = object.__new__
 _FLOATS = frozenset(SUPPORTED_DTYPES)
@@ -32,48 +32,42 @@ _FLOATS = frozenset(SUPPORTED_DTYPES)
 _next_seq = itertools.count().__next__
 
 
-class Node:
-    """How a recorded tensor was made: ``op`` applied to ``inputs`` (Tensors and constants, in
-    argument order) whose arrays were ``values``, with static ``kwargs``; ``seq`` is the
-    creation number (inputs are always created before their outputs)."""
-
-    __slots__ = ("op", "inputs", "values", "kwargs", "seq")
-
-    op: Op
-    inputs: tuple[Any, ...]
-    values: tuple[Any, ...]
-    kwargs: dict[str, Any] | None
-    seq: int
-
-    def __repr__(self) -> str:
-        return f"Node({self.op.name}, seq={self.seq})"
-
-
 class TensorBase:
-    """The engine's view of a Tensor: its array, its gradient, and the node that made it.
+    """The engine's view of a Tensor: its array, its gradient, and how it was made.
+
+    A recorded tensor is its own graph node, with named fields: ``_op`` applied to
+    ``_inputs`` (Tensors and constants, in argument order) whose arrays were ``_values``,
+    with static ``_kwargs``; ``_seq`` is its creation number (inputs are always created before
+    their outputs). A leaf has ``_op = None`` and leaves the other four unset. (A separate
+    node object cost 0.1-0.3 µs more per op: measured, see docs/engine.md.)
 
     ``_meta`` holds optional labels (name, layer call, creation site); only meta.py's
     ``get_meta`` / ``set_meta`` touch it.
     """
 
     # Lean on purpose: small nets are bound by the cost of making these objects.
-    __slots__ = ("data", "grad", "requires_grad", "_node", "_meta", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_op", "_inputs", "_values", "_kwargs",
+                 "_seq", "_meta", "__weakref__")
 
     data: np.ndarray
     grad: Any
     requires_grad: bool
-    _node: Node | None
+    _op: Op | None
+    _inputs: tuple[Any, ...]
+    _values: tuple[Any, ...]
+    _kwargs: dict[str, Any] | None
+    _seq: int
     _meta: dict[str, Any] | None
 
     @property
     def op(self) -> Op | None:
         """The primitive that produced this tensor (``None`` for a leaf)."""
-        return None if self._node is None else self._node.op
+        return self._op
 
     @property
     def inputs(self) -> tuple[Any, ...]:
         """Everything the op consumed, constants included, in argument order."""
-        return () if self._node is None else self._node.inputs
+        return () if self._op is None else self._inputs
 
     @property
     def parents(self) -> tuple[Any, ...]:
@@ -83,13 +77,12 @@ class TensorBase:
     @property
     def op_args(self) -> dict[str, Any]:
         """The op's static arguments (``axis``, ``shape``, ...)."""
-        nd = self._node
-        return {} if nd is None or nd.kwargs is None else dict(nd.kwargs)
+        return {} if self._op is None or self._kwargs is None else dict(self._kwargs)
 
     @property
     def is_leaf(self) -> bool:
         """True for a tensor no recorded op produced (parameters, data, constants)."""
-        return self._node is None
+        return self._op is None
 
 
 def mark_modified(t: TensorBase) -> None:
@@ -113,7 +106,7 @@ def raw(x: Any) -> Any:
 def make(cls: type, data: np.ndarray, requires_grad: bool = False) -> Any:
     """A new leaf of class ``cls`` around ``data`` (no copy, no checks: engine use only)."""
     t: Any = _new(cls)
-    t.data, t.grad, t.requires_grad, t._node, t._meta = data, None, requires_grad, None, None
+    t.data, t.grad, t.requires_grad, t._op, t._meta = data, None, requires_grad, None, None
     return t
 
 
@@ -123,11 +116,10 @@ def _unary(op: Op, a: Any, kw: dict[str, Any] | None = None) -> Any:
     if type(out) is not np.ndarray:
         out = np.asarray(out)  # numpy returns scalars from 0-d operations
     t: Any = _new(a.__class__)
-    t.data, t.grad, t.requires_grad, t._node, t._meta = out, None, False, None, None
+    t.data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
     if a.requires_grad and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
-        nd = t._node = _new(Node)
-        nd.op, nd.inputs, nd.values, nd.kwargs, nd.seq = op, (a,), (ad,), kw, _next_seq()
+        t._op, t._inputs, t._values, t._kwargs, t._seq = op, (a,), (ad,), kw, _next_seq()
     if counts.anomaly and state.anomaly:
         anomaly.check_forward(t, op, (a,))
     return t
@@ -160,11 +152,10 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
             (type(ad) is np.ndarray and ad.ndim == 1) or (type(bd) is np.ndarray and bd.ndim == 1)):
         warn_rank_one(np.shape(ad), np.shape(bd), out.shape)
     t: Any = _new(cls)  # type: ignore[arg-type]  # cls is set: a Tensor method called us
-    t.data, t.grad, t.requires_grad, t._node, t._meta = out, None, False, None, None
+    t.data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
     if need and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
-        nd = t._node = _new(Node)
-        nd.op, nd.inputs, nd.values, nd.kwargs, nd.seq = op, (a, b), (ad, bd), None, _next_seq()
+        t._op, t._inputs, t._values, t._kwargs, t._seq = op, (a, b), (ad, bd), None, _next_seq()
     if counts.anomaly and state.anomaly:
         anomaly.check_forward(t, op, (a, b))
     return t
@@ -215,11 +206,10 @@ def apply(op: Op, inputs: tuple[Any, ...], kw: dict[str, Any] | None = None) -> 
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     t: Any = _new(cls)
-    t.data, t.grad, t.requires_grad, t._node, t._meta = out, None, False, None, None
+    t.data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
     if need and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
-        nd = t._node = _new(Node)
-        nd.op, nd.inputs, nd.values, nd.kwargs, nd.seq = op, tuple(stored), vals, kw, _next_seq()
+        t._op, t._inputs, t._values, t._kwargs, t._seq = op, tuple(stored), vals, kw, _next_seq()
     if counts.anomaly and state.anomaly:
         anomaly.check_forward(t, op, tuple(stored))
     return t

@@ -55,7 +55,7 @@ class Tensor(TensorBase):
         self.data = to_array(data, dtype, copy=bool(requires_grad))
         self.grad = None
         self.requires_grad = bool(requires_grad)
-        self._node = None
+        self._op = None
         self._meta = None
         if name is not None:
             set_meta(self, "name", str(name))
@@ -108,8 +108,8 @@ class Tensor(TensorBase):
             parts.append(f"dtype={self.dtype}")
         if self.name:
             parts.append(f"name={self.name!r}")
-        if self._node is not None:
-            parts.append(f"op={self._node.op.name}")
+        if self._op is not None:
+            parts.append(f"op={self._op.name}")
         elif self.requires_grad:
             parts.append("requires_grad=True")
         if self.grad is not None:
@@ -137,7 +137,7 @@ class Tensor(TensorBase):
     def __itruediv__(self, other: Any) -> Tensor: return self._inplace(E.DIV, other)
 
     def _inplace(self, op: Op, other: Any) -> Tensor:
-        if not (self.requires_grad and self._node is None):
+        if not (self.requires_grad and self._op is None):
             return _binary(op, self, other)  # data may be the caller's array: never written
         if is_grad_enabled():
             raise RuntimeError(
@@ -247,8 +247,13 @@ def _values_of(items: list[Any] | tuple[Any, ...]) -> Any:
 
 
 def _is_boolean(items: Any) -> bool:
+    first = items
+    while isinstance(first, (list, tuple)) and len(first) > 0:
+        first = first[0]
+    if not isinstance(first, (bool, np.bool_)):  # the usual case, decided without a copy
+        return False
     try:
-        return len(items) > 0 and np.asarray(items).dtype == np.bool_
+        return np.asarray(items).dtype == np.bool_
     except (ValueError, TypeError):
         return False  # ragged or odd data: to_array explains
 

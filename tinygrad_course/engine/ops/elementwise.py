@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .loss import ThroughSigmoid
 from .registry import defop
 
 
@@ -109,9 +110,15 @@ def _sigmoid(a: np.ndarray) -> np.ndarray:
     return np.reciprocal(e, out=e)
 
 
+def _sigmoid_vjp(xp: Any, g: Any, out: Any, a: Any) -> Any:
+    if type(g) is ThroughSigmoid and g.dz is not None:
+        return g.dz  # the cross-entropy's exact dZ = (A - Y)/m, which never vanishes
+    return g * out * (1 - out)
+
+
 SIGMOID = defop(
     "sigmoid", "σ", _sigmoid,
-    (lambda xp, g, out, a: g * out * (1 - out),),
+    (_sigmoid_vjp,),
     ("σ(a)·(1-σ(a))",))
 
 TANH = defop(

@@ -13,8 +13,18 @@ import numpy as np
 from .registry import defop
 
 
-def _bce(a: Any, y: Any, one_minus_y: Any, scale: float) -> Any:
-    # J = -1/m * sum(Y log A + (1 - Y) log(1 - A)), in the course's order of operations.
+def _saturated(a: Any, eps: float) -> bool:
+    return bool(eps) and isinstance(a, np.ndarray) and (
+        a.min(initial=1.0) < eps or a.max(initial=0.0) > 1 - eps)
+
+
+def _bce(a: Any, y: Any, one_minus_y: Any, scale: float, eps: float = 0.0,
+         from_sigmoid: bool = False) -> Any:
+    # J = -1/m * sum(Y log A + (1 - Y) log(1 - A)), in the course's order of operations. A is
+    # clipped into [eps, 1 - eps] only if it saturated, so inside that range (every printed
+    # course cost) nothing changes, and A = 0 or 1 gives a large finite cost, not nan.
+    if _saturated(a, eps):
+        a = np.clip(a, eps, 1 - eps)
     return np.sum(y * np.log(a) + one_minus_y * np.log(1 - a)) * scale
 
 
@@ -24,12 +34,40 @@ def _one_minus(y: Any, one_minus_y: Any) -> Any:
     return one_minus_y if isinstance(y, np.ndarray) else 1 - y
 
 
+class ThroughSigmoid(np.ndarray):
+    """dJ/dA of the cross-entropy on a sigmoid's output, carrying dJ/dZ = (A - Y)/m exactly.
+
+    The course's dZ = A - Y never vanishes, but dJ/dA · σ'(Z) does: it is 0·inf once A
+    rounds to 0 or 1 (z ≈ ±17 in float32, ±37 in float64), and the clip that keeps J finite
+    zeroes it even earlier. The sigmoid's rule uses ``dz`` when its whole upstream gradient
+    is one of these (a sum with other gradients is a plain array, and takes the chain rule).
+    """
+
+    dz: Any = None
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self.dz = None  # results of arithmetic on it carry no dz
+
+
+def _bce_vjp_a(xp: Any, g: Any, out: Any, a: Any, y: Any, one_minus_y: Any, scale: float,
+               eps: float = 0.0, from_sigmoid: bool = False) -> Any:
+    # The course's dAL, on the clipped A where A saturated: large and finite, never 0 (the
+    # clip's own derivative would be 0 there, and the gradient would vanish).
+    a_c = np.clip(a, eps, 1 - eps) if _saturated(a, eps) else a
+    da = g * scale * (y / a_c - _one_minus(y, one_minus_y) / (1 - a_c))
+    if not from_sigmoid or not isinstance(a, np.ndarray):  # under create_graph: plain chain
+        return da
+    through = np.asarray(da).view(ThroughSigmoid)
+    m = round(-1.0 / scale)  # the number of examples (scale is -1/m)
+    through.dz = (a - y) / m * g  # the course's dZ = (A - Y)/m, bit for bit
+    return through
+
+
 BINARY_CROSS_ENTROPY = defop(
     "binary_cross_entropy", "J", _bce,
     # dJ/dA = -1/m * (Y/A - (1-Y)/(1-A)), the course's dAL; dJ/dY = -1/m * log(A/(1-A))
-    (lambda xp, g, out, a, y, one_minus_y, scale:
-        g * scale * (y / a - _one_minus(y, one_minus_y) / (1 - a)),
-     lambda xp, g, out, a, y, one_minus_y, scale:
+    (_bce_vjp_a,
+     lambda xp, g, out, a, y, one_minus_y, scale, eps=0.0, from_sigmoid=False:
         g * scale * (xp.log(a) - xp.log(1 - a))),
     ("-1/m·(Y/A - (1-Y)/(1-A))", "-1/m·log(A/(1-A))"))
 
