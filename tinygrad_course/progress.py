@@ -1,82 +1,60 @@
-"""A tiny progress bar for long training runs, drawn only when writing to a terminal."""
+"""The training progress bar: ``tqdm.auto`` (a widget in Jupyter, a text bar in a terminal).
+
+``tqdm`` is the optional extra ``progress`` (``pip install 'tinygrad-course[progress]'``). Without
+it, ``fit`` runs without a bar unless one is asked for explicitly (``progress=True``), which
+raises an ``ImportError`` saying which extra to install.
+"""
 
 from __future__ import annotations
 
 import sys
-import time
-from typing import Any, TextIO
+from typing import Any
 
-__all__ = ["ProgressBar"]
+__all__ = ["progress_bar", "NoBar"]
+
+_MISSING = ("a progress bar needs tqdm, the 'progress' extra: "
+            "pip install 'tinygrad-course[progress]' (or pass progress=False)")
 
 
-class ProgressBar:
-    """``[#####.....] 500/1000  cost 0.2345  1.2s`` redrawn in place on ``stream``.
+class NoBar:
+    """What ``fit`` uses when there is no bar: ``write`` prints, the rest does nothing."""
 
-    It stays silent unless ``enabled`` is true or, when ``enabled`` is None, ``stream`` is a
-    terminal; even then it first draws after ``delay`` seconds, so short fits never show one.
-    ``update`` costs one clock read between redraws.
+    def update(self, n: int = 1) -> None:
+        pass
 
-    >>> import io
-    >>> bar = ProgressBar(10, stream=io.StringIO(), enabled=True, delay=0, interval=0)
-    >>> bar.update(5, cost=0.5)
-    >>> "5/10" in bar.stream.getvalue()
-    True
-    """
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
+        pass
 
-    def __init__(self, total: int, stream: TextIO | None = None, enabled: bool | None = None,
-                 desc: str = "", width: int = 30, delay: float = 0.5,
-                 interval: float = 0.1) -> None:
-        self.total = max(int(total), 1)
-        self.stream = stream if stream is not None else sys.stderr
-        if enabled is None:
-            isatty = getattr(self.stream, "isatty", None)
-            enabled = bool(isatty and isatty())
-        self.enabled = enabled
-        self.desc, self.width, self.interval = desc, width, interval
-        self.start = time.monotonic()
-        self._next = self.start + delay
-        self._shown = False
-
-    def update(self, done: int, cost: float | None = None) -> None:
-        """Report ``done`` steps finished; redraws at most every ``interval`` seconds."""
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        # Before the delay nothing is drawn; once shown, the final step is always drawn.
-        if now < self._next and not (self._shown and done >= self.total):
-            return
-        self._next = now + self.interval
-        self._draw(done, cost, now)
-
-    def _draw(self, done: int, cost: float | None, now: float) -> None:
-        filled = int(self.width * min(done, self.total) / self.total)
-        bar = "#" * filled + "." * (self.width - filled)
-        text = f"{self.desc + ' ' if self.desc else ''}[{bar}] {done}/{self.total}"
-        if cost is not None:
-            text += f"  cost {cost:.6f}"
-        text += f"  {now - self.start:.1f}s"
-        self.stream.write("\r" + text + "\x1b[K")
-        self.stream.flush()
-        self._shown = True
-
-    def write(self, line: str, file: TextIO | None = None) -> None:
-        """Print ``line`` (to ``file``, default stdout) above the bar without garbling it."""
-        if self._shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-        print(line, file=file if file is not None else sys.stdout, flush=self._shown)
-        if self._shown:
-            self._next = 0.0  # redraw at the next update
+    def write(self, line: str) -> None:
+        print(line)
 
     def close(self) -> None:
-        """Finish the line the bar was drawn on (if it was drawn at all)."""
-        if self._shown:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._shown = False
+        pass
 
-    def __enter__(self) -> ProgressBar:
-        return self
 
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+def progress_bar(total: int, enabled: bool | None = None, desc: str = "fit") -> Any:
+    """A bar over ``total`` iterations, or a :class:`NoBar`.
+
+    ``enabled=None`` shows one only where tqdm can draw it (a terminal or a notebook) and only
+    after half a second, so short fits never show one; ``False`` never; ``True`` always (on
+    stderr), and raises ``ImportError`` if tqdm is missing.
+
+    >>> progress_bar(10, enabled=False).write("Cost after iteration 0: 0.693147")
+    Cost after iteration 0: 0.693147
+    """
+    if enabled is False:
+        return NoBar()
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        if enabled:
+            raise ImportError(_MISSING) from None
+        return NoBar()
+    # disable=None: tqdm turns itself off when stderr is not a terminal (pipes, CI logs).
+    bar = tqdm(total=total, desc=desc, file=sys.stderr, disable=None if enabled is None else
+               False, delay=0.5 if enabled is None else 0, leave=False, mininterval=0.1,
+               dynamic_ncols=True)
+    if bar.disable:
+        bar.close()
+        return NoBar()
+    return bar

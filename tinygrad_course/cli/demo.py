@@ -10,6 +10,8 @@ from typing import Any
 
 from ..datasets.graphs import seed_graph
 from ..engine.tensor import Tensor
+from .outputs import UsageError, check_folder
+from .train import LIMITS
 
 __all__ = ["register", "run"]
 
@@ -21,20 +23,23 @@ def register(sub: Any) -> None:
                        "e = (a+b)*(b+1) forward and backward, then the week-3 network "
                        "(2, 4, 1) trained on the flower data.")
     p.add_argument("--out", default="demo-output", metavar="DIR",
-                   help="folder for graph.svg, network.svg, cost.png, decision_boundary.png "
+                   help="folder for graph.svg, network.svg, cost.png, decision_boundary.png, "
+                   "created if missing; existing pictures in it are replaced "
                    "(default: ./demo-output)")
     p.add_argument("--iterations", type=int, default=10000,
-                   help="training iterations (the course: 10000)")
+                   help="training iterations, 1..1,000,000 (default: the course's 10000)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.iterations < 1:
-        print(f"tinygrad-course demo: error: --iterations must be positive, got "
-              f"{args.iterations}", file=sys.stderr)
+    try:
+        if not 1 <= args.iterations <= LIMITS["iterations"]:
+            raise UsageError(f"--iterations must be positive and at most "
+                             f"{LIMITS['iterations']:,}, got {args.iterations}")
+        out = check_folder(args.out, "--out")
+    except UsageError as problem:
+        print(f"tinygrad-course demo: error: {problem}", file=sys.stderr)
         return 2
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
 
     a, b, c, d, e = seed_graph(backward=True).values()
     print("1. The course's computation graph: c = a + b, d = b + 1, e = c * d")

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from ..engine.mode import no_grad
 from ..engine.tensor import Tensor
-from ..errors import ShapeError
 from ..losses import binary_cross_entropy, binary_cross_entropy_for
 from ..nn.layers import Linear, Sequential, linears
 from ..nn.module import Module
 from ..optim import Optimizer, make_optimizer
-from ..progress import ProgressBar
+from ..progress import progress_bar
+from .checks import check_data, check_finite, check_hyperparameters, check_labels
 from .interop import InteropMixin
 
 __all__ = ["Model", "History", "check_data"]
+
+
+def _opt_lr(optimizer: Any, learning_rate: Any) -> Any:
+    """The learning rate ``fit`` will use: an Optimizer instance brings its own."""
+    return optimizer.lr if isinstance(optimizer, Optimizer) else learning_rate
 
 
 @dataclass
@@ -35,6 +41,8 @@ class History:
     @property
     def final_cost(self) -> float:
         """The last recorded cost."""
+        if not self.costs:
+            raise ValueError("no cost recorded: fit ran 0 iterations (num_iterations=0)")
         return self.costs[-1]
 
     def __len__(self) -> int:
@@ -51,48 +59,16 @@ class History:
                 f"{last})")
 
 
-def _array(a: Any, what: str) -> np.ndarray:
-    arr = a.data if isinstance(a, Tensor) else np.asarray(a)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{what} must hold numbers, got dtype {arr.dtype}")
-    return arr
-
-
-def check_data(X: Any, Y: Any | None, n_x: int, n_y: int = 1) -> tuple[np.ndarray, Any]:
-    """Check ``X`` is ``(n_x, m)`` and ``Y`` is ``(n_y, m)`` (examples as columns) and say
-    precisely what is wrong otherwise. Returns them as arrays."""
-    x = _array(X, "X")
-    if x.ndim != 2 or x.shape[0] != n_x:
-        hint = ""
-        if x.ndim == 2 and x.shape[1] == n_x:
-            hint = (f" It looks transposed: X of shape {x.shape} is (m, n_x) with examples as "
-                    "rows; pass X.T.")
-        elif x.ndim == 1:
-            hint = " A rank-1 array is ambiguous; reshape it to (n_x, m)."
-        elif x.ndim > 2:
-            hint = " Flatten each example first: X = X.reshape(X.shape[0], -1).T."
-        raise ShapeError(f"X has shape {x.shape}, but this model expects (n_x, m) = "
-                         f"({n_x}, m): the course's convention is one example per column."
-                         + hint)
-    if Y is None:
-        return x, None
-    y = _array(Y, "Y")
-    m = x.shape[1]
-    if y.shape != (n_y, m):
-        hint = ""
-        if y.shape == (m,):
-            hint = f" Do not use rank-1 arrays: Y = Y.reshape({n_y}, {m})."
-        elif y.shape == (m, n_y):
-            hint = " It looks transposed: pass Y.T."
-        raise ShapeError(f"Y has shape {y.shape}, but with X of shape {x.shape} it must be "
-                         f"(n_y, m) = ({n_y}, {m}): one label column per example." + hint)
-    return x, y
-
-
 class Model(InteropMixin, Module):
-    """A network ``self.net`` ending in a sigmoid, trained on the course's cross-entropy."""
+    """A network ``self.net`` ending in a sigmoid, trained on the course's cross-entropy.
+
+    ``labels`` says what ``fit`` accepts as ``Y``: ``"binary"`` (0/1, the default),
+    ``"softmax"`` (one-hot columns or class indices, for a subclass whose ``cost`` is
+    ``losses.softmax_cross_entropy``) or ``"any"`` (a custom cost checks its own labels).
+    """
 
     net: Sequential
+    labels: ClassVar[str] = "binary"
 
     @property
     def n_x(self) -> int:
@@ -113,14 +89,24 @@ class Model(InteropMixin, Module):
         return binary_cross_entropy(A, Y)
 
     def named_parameters(self) -> Iterator[tuple[str, Tensor]]:
-        """The course's parameter names: ``W1, b1, W2, b2, ...``."""
+        """The course's parameter names, as its lectures write them and as the tensors are
+        named: ``W[1], b[1], W[2], b[2], ...`` (saved files use the same keys)."""
         for l, layer in enumerate(linears(self.net), start=1):
-            yield f"W{l}", layer.W
-            yield f"b{l}", layer.b
+            yield f"W[{l}]", layer.W
+            yield f"b[{l}]", layer.b
+
+    @property
+    def linears(self) -> list[Linear]:
+        """The ``Linear`` layers, l = 1..L (``self.net.layers`` lists every layer, activations
+        included)."""
+        return linears(self.net)
 
     @property
     def layers(self) -> list[Linear]:
-        """The Linear layers, l = 1..L."""
+        """Deprecated name of :attr:`linears` (it lists the Linear layers only, unlike
+        ``Sequential.layers``)."""
+        warnings.warn("Model.layers is deprecated: use model.linears (the Linear layers) or "
+                      "model.net.layers (every layer)", DeprecationWarning, stacklevel=2)
         return linears(self.net)
 
     # --- training --------------------------------------------------------------------------
@@ -133,21 +119,30 @@ class Model(InteropMixin, Module):
 
         With ``batch_size`` each iteration is one epoch over shuffled mini-batches (shuffled
         with ``seed``). ``print_cost`` prints the cost every ``print_every`` iterations and at
-        the last one, as the course does; a progress bar appears on a terminal for long fits
-        (``progress=False`` turns it off). ``compile=True`` runs each step as code generated
-        once by ``tc.compile`` (same numbers, bit for bit; see docs/compile.md).
+        the last one, as the course does; a progress bar (tqdm, the ``progress`` extra)
+        appears in a terminal or notebook for fits longer than half a second
+        (``progress=False`` turns it off, ``True`` forces it). ``compile=True`` runs each
+        step as code generated once by ``tc.compile`` (same numbers, bit for bit; see
+        docs/compile.md).
+
+        Checked first, with a clear error: shapes, at least one example, finite X and Y,
+        labels the cost can learn from (see ``labels``), a positive finite learning_rate,
+        positive print_every and batch_size.
         """
-        x, y = check_data(X, Y, self.n_x, self.n_y)
-        if isinstance(num_iterations, bool) or int(num_iterations) != num_iterations \
-                or num_iterations < 0:
-            raise ValueError(f"num_iterations must be a non-negative int, got {num_iterations!r}")
-        num_iterations = int(num_iterations)
+        x, y = check_data(X, Y, self.n_x, self.n_y, self.labels)
+        if x.shape[1] == 0:
+            raise ValueError(f"X has no examples: shape {x.shape} is (n_x, m) with m = 0")
+        check_finite(x, "X")
+        check_finite(y, "Y")
+        check_labels(y, self.n_y, self.labels)
+        num_iterations = check_hyperparameters(
+            num_iterations, _opt_lr(optimizer, learning_rate), print_every, batch_size)
         params = self.parameters()
         opt = make_optimizer(optimizer, params, learning_rate)
         dtype = params[0].dtype
         history = History(learning_rate=opt.lr, optimizer=type(opt).__name__,
                           batch_size=batch_size)
-        bar = ProgressBar(num_iterations, enabled=None if progress is None else progress)
+        bar = progress_bar(num_iterations, enabled=progress)
         if batch_size is None:
             step = self._full_batch_step(Tensor(x, dtype=dtype, name="X"),
                                          Tensor(y, dtype=dtype, name="Y"), opt, compile)
@@ -160,7 +155,8 @@ class Model(InteropMixin, Module):
                 costs.append(cost)
                 if print_cost and (i % print_every == 0 or i == num_iterations - 1):
                     bar.write(f"Cost after iteration {i}: {cost:f}")
-                bar.update(i + 1, cost)
+                bar.set_postfix_str(f"cost {cost:.6f}", refresh=False)
+                bar.update(1)
         finally:
             bar.close()
         return history
@@ -197,8 +193,6 @@ class Model(InteropMixin, Module):
 
     def _mini_batch_step(self, x: np.ndarray, y: np.ndarray, batch_size: int, opt: Optimizer,
                          seed: int | None, dtype: Any, compile: bool = False) -> Any:
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be a positive int, got {batch_size}")
         m = x.shape[1]
         rng = np.random.default_rng(seed)
         net, loss = self._forward_for_training(), self.cost
@@ -226,8 +220,9 @@ class Model(InteropMixin, Module):
     def predict_proba(self, X: Any) -> np.ndarray:
         """The output probabilities ``A[L]`` as an ``(n_y, m)`` array (no graph recorded)."""
         x, _ = check_data(X, None, self.n_x)
+        check_finite(x, "X")
         with no_grad():
-            return self.net(Tensor(x, dtype=self.layers[0].W.dtype)).data
+            return self.net(Tensor(x, dtype=self.linears[0].W.dtype)).data
 
     def predict(self, X: Any) -> np.ndarray:
         """0/1 predictions ``(n_y, m)``: 1 where the probability is above 0.5 (the course's

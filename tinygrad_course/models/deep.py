@@ -17,9 +17,11 @@ __all__ = ["DeepNN"]
 class DeepNN(Model):
     """An L-layer network for ``layer_dims = [n_x, n[1], ..., n[L]]``.
 
-    ``init="course"`` is the week-4 application's draw: one legacy ``np.random.seed(seed)``
-    (default 1) then, layer by layer, ``W[l] = randn(n[l], n[l-1]) / sqrt(n[l-1])``, biases
-    zero. Other inits: ``nn.init.SCHEMES`` (``"he"`` suits relu layers).
+    ``init="course_deep"`` (the default) is the week-4 application's draw: one legacy
+    ``np.random.seed(seed)`` (default 1) then, layer by layer,
+    ``W[l] = randn(n[l], n[l-1]) / sqrt(n[l-1])``, biases zero. Other inits:
+    ``nn.init.SCHEMES`` (``"he"`` suits relu layers; ``"course"`` is an old alias of
+    ``"course_deep"`` here).
 
     >>> net = DeepNN([5, 4, 3, 1])
     >>> [p.name for p in net.parameters()]
@@ -27,7 +29,7 @@ class DeepNN(Model):
     """
 
     def __init__(self, layer_dims: Sequence[int], hidden_activation: str = "relu",
-                 init: str = "course", seed: _init.Seed = 1, dtype: Any = np.float64) -> None:
+                 init: str = "course_deep", seed: _init.Seed = 1, dtype: Any = np.float64) -> None:
         dims = [int(n) for n in layer_dims]
         if len(dims) < 2:
             raise ValueError(f"layer_dims needs at least [n_x, n_y], got {list(layer_dims)}")

@@ -182,20 +182,14 @@ class Sequential(Module):
                 layer.set_index(l if l > 0 else None)
 
     def forward(self, A: Any) -> Any:
-        for layer in self.layers:
-            A = layer(A)
-        return A
+        """Call each layer in turn (each leaf layer marks its call for graph pictures)."""
+        return self.run(A, record=True)
 
-    def __call__(self, A: Any) -> Any:  # a container marks nothing: skip Module.__call__
+    def run(self, A: Any, record: bool = False) -> Any:
+        """Apply the layers; without ``record`` their calls are not marked nor their outputs
+        named: the training loop's path, whose graphs nobody draws."""
         for layer in self.layers:
-            A = layer(A)
-        return A
-
-    def run(self, A: Any) -> Any:
-        """Apply the layers without recording their calls or naming their outputs: the
-        training loop's path, whose graphs nobody draws."""
-        for layer in self.layers:
-            A = layer.forward(A)
+            A = layer(A) if record else layer.forward(A)
         return A
 
     def named_children(self) -> Iterator[tuple[str, Module]]:

@@ -34,7 +34,7 @@ def test_round_trip(tmp_path: Path) -> None:
     path = model.save(tmp_path / "model.npz")
     assert path == tmp_path / "model.npz"
     with np.load(path, allow_pickle=False) as npz:
-        assert sorted(npz.files) == ["W1", "W2", "b1", "b2"]
+        assert sorted(npz.files) == ["W[1]", "W[2]", "b[1]", "b[2]"]
     fresh = ShallowNN(2, 3, seed=9)
     assert fresh.load(path) is fresh
     assert_unchanged(fresh, snapshot(model))
@@ -53,9 +53,10 @@ def test_saved_file_has_ordinary_permissions(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("other, message", [
-    (lambda: ShallowNN(2, 4), r"W1 has shape \(3, 2\) in the file but \(4, 2\) in the model"),
-    (lambda: DeepNN([2, 3, 2, 1]), r"missing W3, b3"),
-    (lambda: LogisticRegression(2), r"unexpected W2, b2"),
+    (lambda: ShallowNN(2, 4),
+     r"W\[1\] has shape \(3, 2\) in the file but \(4, 2\) in the model"),
+    (lambda: DeepNN([2, 3, 2, 1]), r"missing W\[3\], b\[3\]"),
+    (lambda: LogisticRegression(2), r"unexpected W\[2\], b\[2\]"),
 ])
 def test_mismatched_file_is_refused_and_model_unchanged(tmp_path: Path, other: object,
                                                          message: str) -> None:
@@ -88,9 +89,10 @@ def test_pickled_or_non_numeric_or_non_finite_arrays_are_refused(tmp_path: Path)
     target = trained(seed=1)
     before = snapshot(target)
     cases = [
-        ({**arrays, "W1": np.array([[{"x": 1}] * 2] * 3, dtype=object)}, "not a readable"),
-        ({**arrays, "b1": np.array([["a"], ["b"], ["c"]])}, r"b1 holds <U1 values"),
-        ({**arrays, "W2": np.full((1, 3), np.nan)}, "W2 contains NaN or infinity"),
+        ({**arrays, "W[1]": np.array([[{"x": 1}] * 2] * 3, dtype=object)},
+         r"W\[1\] holds object values"),
+        ({**arrays, "b[1]": np.array([["a"], ["b"], ["c"]])}, r"b\[1\] holds <U1 values"),
+        ({**arrays, "W[2]": np.full((1, 3), np.nan)}, r"W\[2\] contains NaN or infinity"),
     ]
     for content, message in cases:
         path = tmp_path / "bad.npz"
@@ -137,7 +139,7 @@ def test_crash_during_rename_keeps_the_old_file(tmp_path: Path,
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OSError, match=f"cannot save parameters to {path}: disk full"):
         trained(seed=1).save(path)
     monkeypatch.undo()
     assert path.read_bytes() == original
@@ -145,5 +147,28 @@ def test_crash_during_rename_keeps_the_old_file(tmp_path: Path,
 
 
 def test_save_into_missing_directory_fails_clearly(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
-        trained().save(tmp_path / "no" / "such" / "model.npz")
+    target = tmp_path / "no" / "such" / "model.npz"
+    with pytest.raises(FileNotFoundError, match=f"cannot save parameters to {target}: No such"):
+        trained().save(target)
+
+
+def test_files_with_the_old_keys_still_load(tmp_path: Path) -> None:
+    model = trained()
+    path = tmp_path / "old.npz"
+    np.savez(path, **{name.replace("[", "").replace("]", ""): p.data
+                      for name, p in model.named_parameters()})
+    with np.load(path) as npz:
+        assert sorted(npz.files) == ["W1", "W2", "b1", "b2"]  # written as before brackets
+    fresh = ShallowNN(2, 3, seed=9)
+    fresh.load(path)
+    assert_unchanged(fresh, snapshot(model))
+
+
+def test_diverged_parameters_are_not_saved(tmp_path: Path) -> None:
+    model = trained()
+    path = model.save(tmp_path / "m.npz")
+    original = path.read_bytes()
+    model.linears[1].W.data[0, 0] = np.nan
+    with pytest.raises(CheckpointError, match=r"refusing to save .*m\.npz: W\[2\] contain NaN"):
+        model.save(path)
+    assert path.read_bytes() == original

@@ -1,10 +1,9 @@
 """The course's models: the training loop, History, predictions, shape errors, mini-batches,
-the progress bar, and the planar net against the course's hand-written numpy."""
+the tqdm progress bar, and the planar net against the course's hand-written numpy."""
 
 from __future__ import annotations
 
 import doctest
-import io
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,6 @@ from tinygrad_course import ShapeError, Tensor
 from tinygrad_course.datasets import load_planar_dataset, make_blobs, make_moons
 from tinygrad_course.models import DeepNN, History, LogisticRegression, ShallowNN
 from tinygrad_course.optim import Adam
-from tinygrad_course.progress import ProgressBar
 
 
 def course_planar_numpy(X: np.ndarray, Y: np.ndarray, iterations: int) -> list[float]:
@@ -138,7 +136,8 @@ def test_full_batch_equals_one_big_mini_batch() -> None:
 
 def test_models_parameters_and_reprs() -> None:
     deep = DeepNN([4, 3, 2, 1])
-    assert [n for n, _ in deep.named_parameters()] == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    assert [n for n, _ in deep.named_parameters()] == ["W[1]", "b[1]", "W[2]", "b[2]", "W[3]",
+                                                    "b[3]"]
     assert deep.n_x == 4 and deep.n_y == 1
     assert "layer_dims=[4, 3, 2, 1]" in repr(deep) and "W[3] (1, 2)" in repr(deep)
     shallow = ShallowNN(3, 5, activation="relu")
@@ -161,60 +160,40 @@ def test_float32_model_trains_in_float32() -> None:
     assert model.predict_proba(X).dtype == np.float32 and len(history.costs) == 5
 
 
-# --- progress bar ----------------------------------------------------------------------------
-class FakeTTY(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_bar_only_on_a_terminal() -> None:
-    quiet = io.StringIO()
-    bar = ProgressBar(10, stream=quiet, delay=0, interval=0)
-    bar.update(5)
-    bar.close()
-    assert quiet.getvalue() == ""
-    tty = FakeTTY()
-    bar = ProgressBar(10, stream=tty, delay=0, interval=0, desc="fit")
-    bar.update(5, cost=0.25)
-    bar.update(10, cost=0.125)
-    bar.close()
-    text = tty.getvalue()
-    assert "fit [###############" in text and "10/10" in text and "cost 0.125000" in text
-    assert text.endswith("\n")
-
-
-def test_progress_bar_waits_before_drawing_and_clears_for_prints(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    tty = FakeTTY()
-    bar = ProgressBar(100, stream=tty, delay=60)
-    bar.update(1)
-    assert tty.getvalue() == ""  # a short fit never shows a bar
-    bar = ProgressBar(100, stream=tty, delay=0, interval=0)
-    bar.update(3)
-    bar.write("Cost after iteration 3: 0.5")
-    assert tty.getvalue().endswith("\r\x1b[K")
-    assert capsys.readouterr().out == "Cost after iteration 3: 0.5\n"
-
-
-def test_fit_shows_progress_when_forced(monkeypatch: pytest.MonkeyPatch) -> None:
-    tty = FakeTTY()
-    monkeypatch.setattr("sys.stderr", tty)
+# --- progress bar (tqdm) ---------------------------------------------------------------------
+def test_fit_forced_progress_bar_counts_every_iteration(capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    pytest.importorskip("tqdm")
     X, Y = make_moons(20)
-    LogisticRegression(2).fit(X, Y, num_iterations=3, learning_rate=0.1)
-    assert "3/3" not in tty.getvalue()  # short: the bar's delay never passes
-    import tinygrad_course.models.base as base
-    monkeypatch.setattr(base, "ProgressBar",
-                        lambda total, enabled=None: ProgressBar(total, stream=tty, delay=0,
-                                                                interval=0, enabled=enabled))
-    LogisticRegression(2).fit(X, Y, num_iterations=3, learning_rate=0.1)
-    assert "3/3" in tty.getvalue()
-    before = tty.getvalue()
+    LogisticRegression(2).fit(X, Y, num_iterations=7, learning_rate=0.1, progress=True,
+                              print_cost=True, print_every=3)
+    out, err = capsys.readouterr()
+    # Cost lines stay on stdout, whole, in the course's format; the bar goes to stderr.
+    assert [line.split(":")[0] for line in out.splitlines()] == [
+        "Cost after iteration 0", "Cost after iteration 3", "Cost after iteration 6"]
+    assert "/7 [" in err and "cost 0." in err and err.endswith("\r")  # cleared at the end
+
+
+def test_fit_shows_no_bar_off_a_terminal_or_when_turned_off(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    X, Y = make_moons(20)
+    LogisticRegression(2).fit(X, Y, num_iterations=3, learning_rate=0.1)  # stderr: not a tty
     LogisticRegression(2).fit(X, Y, num_iterations=3, learning_rate=0.1, progress=False)
-    assert tty.getvalue() == before
+    assert capsys.readouterr() == ("", "")
+
+
+def test_forced_bar_without_tqdm_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # import fails as if not installed
+    X, Y = make_moons(20)
+    with pytest.raises(ImportError, match=r"tinygrad-course\[progress\]"):
+        LogisticRegression(2).fit(X, Y, num_iterations=3, learning_rate=0.1, progress=True)
+    history = LogisticRegression(2).fit(X, Y, num_iterations=3, learning_rate=0.1)
+    assert len(history) == 3  # the default (auto) quietly goes without a bar
 
 
 def test_models_page_examples_run() -> None:
-    page = Path(__file__).resolve().parents[1] / "docs" / "models.md"
+    page = Path(__file__).resolve().parents[2] / "docs" / "models.md"
     result = doctest.testfile(str(page), module_relative=False,
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 20
@@ -240,3 +219,23 @@ def test_fit_uses_a_custom_forward_and_cost() -> None:
     assert Halved.calls == 4
     expected = Halved(2, 3, seed=0)
     assert history.costs[0] == pytest.approx(mse(expected(Tensor(X)), Y).item())
+
+
+def test_linears_are_the_linear_layers_and_layers_is_deprecated() -> None:
+    deep = DeepNN([4, 3, 2, 1])
+    assert [layer.n_out for layer in deep.linears] == [3, 2, 1]
+    assert len(deep.net.layers) == 6  # Sequential.layers: every layer, activations included
+    with pytest.warns(DeprecationWarning, match="use model.linears"):
+        assert deep.layers == deep.linears
+
+
+def test_each_model_names_its_course_init_and_keeps_the_old_alias() -> None:
+    import inspect
+    defaults = {cls: inspect.signature(cls).parameters["init"].default
+                for cls in (LogisticRegression, ShallowNN, DeepNN)}
+    assert defaults == {LogisticRegression: "zeros", ShallowNN: "course_small",
+                        DeepNN: "course_deep"}
+    for cls, args in ((ShallowNN, (3, 4)), (DeepNN, ([3, 4, 1],)), (LogisticRegression, (3,))):
+        old, new = cls(*args, init="course"), cls(*args)  # type: ignore[operator]
+        for a, b in zip(old.parameters(), new.parameters()):
+            np.testing.assert_array_equal(a.data, b.data)

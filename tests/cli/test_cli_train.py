@@ -12,7 +12,7 @@ import pytest
 from tinygrad_course.cli import main
 from tinygrad_course.models import ShallowNN
 
-CAT_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "catvnoncat"
+CAT_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "catvnoncat"
 needs_cat = pytest.mark.skipif(
     not (CAT_DIR / "train_catvnoncat.h5").is_file(),
     reason=f"the course's cat data is not at {CAT_DIR} (train_catvnoncat.h5, test_catvnoncat.h5)")

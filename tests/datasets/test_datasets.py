@@ -18,7 +18,7 @@ from tinygrad_course.datasets import (
     make_moons,
 )
 
-CAT_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "catvnoncat"
+CAT_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "catvnoncat"
 needs_cat = pytest.mark.skipif(
     not (CAT_DIR / "train_catvnoncat.h5").is_file(),
     reason=f"the course's cat data is not at {CAT_DIR} (train_catvnoncat.h5, test_catvnoncat.h5)")
