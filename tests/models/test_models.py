@@ -239,3 +239,10 @@ def test_each_model_names_its_course_init_and_keeps_the_old_alias() -> None:
         old, new = cls(*args, init="course"), cls(*args)  # type: ignore[operator]
         for a, b in zip(old.parameters(), new.parameters()):
             np.testing.assert_array_equal(a.data, b.data)
+
+
+@pytest.mark.parametrize("dims", [[2, 3.7, 1], [2, "3", 1], [2, 0, 1], [2, True, 1]])
+def test_deep_nn_refuses_layer_sizes_that_are_not_positive_ints(dims: list) -> None:
+    # int(3.7) would quietly build a 3-unit layer (issue 11, item 8)
+    with pytest.raises(ValueError, match="positive int"):
+        DeepNN(dims)

@@ -18,7 +18,8 @@ __all__ = ["concatenate", "stack", "maximum", "minimum", "where", "softmax", "lo
            "logsumexp"]
 
 
-def _check_same_rank(tensors: Sequence[Any], op: str) -> list[Tensor]:
+def _tensors(tensors: Sequence[Any], op: str) -> list[Tensor]:
+    """The operands as Tensors (constants wrapped); a join needs at least one."""
     ts = [as_tensor(t) for t in tensors]
     if not ts:
         raise ValueError(f"{op} needs at least one tensor")
@@ -31,7 +32,7 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     >>> concatenate([Tensor([1.0]), Tensor([2.0, 3.0])]).data.tolist()
     [1.0, 2.0, 3.0]
     """
-    ts = _check_same_rank(tensors, "concatenate")
+    ts = _tensors(tensors, "concatenate")
     (ax,) = normalize_axes(axis, ts[0].ndim, "concatenate")
     shapes = [t.shape for t in ts]
     for s in shapes:
@@ -48,7 +49,7 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     >>> stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])], axis=1).shape
     (2, 2)
     """
-    ts = _check_same_rank(tensors, "stack")
+    ts = _tensors(tensors, "stack")
     if len({t.shape for t in ts}) != 1:
         raise ShapeError(f"stack needs tensors of one shape, got {[t.shape for t in ts]}")
     (ax,) = normalize_axes(axis, ts[0].ndim + 1, "stack")

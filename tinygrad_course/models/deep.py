@@ -30,6 +30,10 @@ class DeepNN(Model):
 
     def __init__(self, layer_dims: Sequence[int], hidden_activation: str = "relu",
                  init: str = "course_deep", seed: _init.Seed = 1, dtype: Any = np.float64) -> None:
+        for n in layer_dims:  # int(3.7) would quietly build a 3-unit layer
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+                raise ValueError(f"DeepNN: every layer size in layer_dims must be a positive "
+                                 f"int (n[l] units), got {n!r} in {list(layer_dims)}")
         dims = [int(n) for n in layer_dims]
         if len(dims) < 2:
             raise ValueError(f"layer_dims needs at least [n_x, n_y], got {list(layer_dims)}")

@@ -8,16 +8,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..engine.dtypes import SUPPORTED_DTYPES
-from ..engine.tensor import Tensor
+from ..engine.tensor import Tensor, as_tensor
 from . import init as _init
 from .module import Module
 
 __all__ = ["Linear", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Sequential", "Activation",
            "ACTIVATIONS", "activation", "linears"]
-
-
-def _tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 class Linear(Module):
@@ -103,7 +99,7 @@ class Sigmoid(Activation):
     symbol = "sigmoid"
 
     def forward(self, Z: Any) -> Tensor:
-        return _tensor(Z).sigmoid()
+        return as_tensor(Z).sigmoid()
 
 
 class Tanh(Activation):
@@ -112,7 +108,7 @@ class Tanh(Activation):
     symbol = "tanh"
 
     def forward(self, Z: Any) -> Tensor:
-        return _tensor(Z).tanh()
+        return as_tensor(Z).tanh()
 
 
 class ReLU(Activation):
@@ -121,7 +117,7 @@ class ReLU(Activation):
     symbol = "relu"
 
     def forward(self, Z: Any) -> Tensor:
-        return _tensor(Z).relu()
+        return as_tensor(Z).relu()
 
 
 class LeakyReLU(Activation):
@@ -138,7 +134,7 @@ class LeakyReLU(Activation):
         super().__init__()
 
     def forward(self, Z: Any) -> Tensor:
-        return _tensor(Z).leaky_relu(self.slope)
+        return as_tensor(Z).leaky_relu(self.slope)
 
     def extra_repr(self) -> str:
         return f"slope={self.slope}"
