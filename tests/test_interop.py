@@ -27,23 +27,27 @@ def test_state_dict_round_trip_with_the_courses_names(make: Any) -> None:
     model.fit(X, Y, num_iterations=3, learning_rate=0.5)
     state = model.state_dict()
     assert list(state) == [n for n, _ in model.named_parameters()]
-    assert list(state)[:2] == ["W1", "b1"]
+    assert list(state)[:2] == ["W[1]", "b[1]"]
     other = make()
     assert other.load_state_dict(state) is other
     np.testing.assert_array_equal(other.predict_proba(X), model.predict_proba(X))
-    state["W1"][...] = 0  # a copy: changing it leaves the model alone
-    assert np.any(model.state_dict()["W1"] != 0)
+    state["W[1]"][...] = 0  # a copy: changing it leaves the model alone
+    assert np.any(model.state_dict()["W[1]"] != 0)
+    old_names = {k.replace("[", "").replace("]", ""): v for k, v in model.state_dict().items()}
+    np.testing.assert_array_equal(make().load_state_dict(old_names).predict_proba(X),
+                                  model.predict_proba(X))  # W1, b1 ... as older files say
 
 
 def test_load_state_dict_is_all_or_nothing() -> None:
     model = ShallowNN(3, 4)
     before = model.state_dict()
-    bad = dict(before, W2=np.ones((2, 4)))
-    bad["b1"] = np.full((4, 1), np.nan)
-    with pytest.raises(CheckpointError, match=r"b1 contains NaN.*W2 has shape \(2, 4\)"):
+    bad = dict(before)
+    bad["W[2]"] = np.ones((2, 4))
+    bad["b[1]"] = np.full((4, 1), np.nan)
+    with pytest.raises(CheckpointError, match=r"b\[1\] contains NaN.*W\[2\] has shape \(2, 4\)"):
         model.load_state_dict(bad)
-    with pytest.raises(CheckpointError, match="missing b2; unexpected W9"):
-        model.load_state_dict({**{k: v for k, v in before.items() if k != "b2"},
+    with pytest.raises(CheckpointError, match=r"missing b\[2\]; unexpected W9"):
+        model.load_state_dict({**{k: v for k, v in before.items() if k != "b[2]"},
                                "W9": np.ones(1)})
     for name, value in model.state_dict().items():
         np.testing.assert_array_equal(value, before[name])
@@ -59,9 +63,9 @@ def test_to_torch_gives_the_same_predictions(make: Any) -> None:
     with torch.no_grad():
         A_torch = net(torch.from_numpy(X.T.copy())).numpy().T  # torch: examples are rows
     np.testing.assert_allclose(A_torch, model.predict_proba(X), rtol=1e-12, atol=1e-15)
-    back = make().load_state_dict({"W1": net[0].weight, **{k: v for k, v in
-                                                          model.state_dict().items()
-                                                          if k != "W1"}})
+    back = make().load_state_dict({"W[1]": net[0].weight, **{k: v for k, v in
+                                                            model.state_dict().items()
+                                                            if k != "W[1]"}})
     np.testing.assert_allclose(back.predict_proba(X), model.predict_proba(X), rtol=1e-12)
 
 
@@ -125,3 +129,10 @@ def test_the_courses_numpy_forward_propagation_matches_torch_autograd() -> None:
     for k in params:
         np.testing.assert_allclose(ours[k].grad, theirs[k].grad.numpy(), rtol=1e-12,
                                    atol=1e-15)
+
+
+def test_load_state_dict_refuses_one_parameter_named_twice() -> None:
+    model = ShallowNN(3, 4)
+    state = model.state_dict()
+    with pytest.raises(CheckpointError, match=r"W\[1\] is given twice"):
+        model.load_state_dict({**state, "W1": np.zeros((4, 3))})

@@ -1,7 +1,8 @@
 """Every registered op, compiled: forward and gradients bit-for-bit those of eager mode.
 
-The cases are the property tests' own (tests/test_properties.py requires one for every op in
-REGISTRY), so an op added anywhere is swept here too, without hand-written code generation.
+The cases are the property tests' own (tests/engine/test_properties.py and, for numpy's
+functions, tests/engine/test_new_ops.py: together they require one for every op in REGISTRY),
+so an op added anywhere is swept here too, without hand-written code generation.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import importlib.util
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -20,14 +22,30 @@ import tinygrad_course as tc
 from tinygrad_course import Tensor
 from tinygrad_course.compile import CompileError
 
-_PATH = Path(__file__).resolve().parents[1] / "engine" / "test_properties.py"
-_spec = importlib.util.spec_from_file_location("_compile_sweep_cases", _PATH)
-assert _spec is not None and _spec.loader is not None
-cases = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = cases
-_spec.loader.exec_module(cases)
 
-ALL = cases.ALL_CASES
+def _load(file: str, name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(
+        name, Path(__file__).resolve().parents[1] / "engine" / file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+cases = _load("test_properties.py", "_compile_sweep_cases")
+new_cases = _load("test_new_ops.py", "_compile_sweep_new_cases")
+NEW = "numpy:"  # labels of test_new_ops' cases; op None there means a composite
+ALL = cases.ALL_CASES + [(new_cases.OP_OF[label] or "composite", NEW + label)
+                         for label in sorted(new_cases.CASES)]
+
+
+def _build(op: str, label: str, data: st.DataObject) -> tuple[Any, list[np.ndarray]]:
+    if label.startswith(NEW):
+        f, _, inputs = new_cases.CASES[label[len(NEW):]](data)
+        return f, inputs
+    f, inputs = cases.CASES[op][label](data)
+    return f, inputs
 SWEEP = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -45,12 +63,12 @@ def test_the_sweep_covers_every_registered_op() -> None:
 @given(data=st.data())
 def test_compiled_op_matches_eager_bit_for_bit(op: str, label: str, data: st.DataObject
                                                ) -> None:
-    f, inputs = cases.CASES[op][label](data)
+    f, inputs = _build(op, label, data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # rank-1 broadcasting warnings of some draws
         eager_in = [Tensor(x, requires_grad=True) for x in inputs]
         out = f(*eager_in)
-        assert op in cases.ops_in_graph(out)
+        assert op == "composite" or op in cases.ops_in_graph(out)
         seed = np.random.default_rng(0).standard_normal(out.shape).astype(out.dtype)
         out.backward(seed)
         compiled_in = [Tensor(x, requires_grad=True) for x in inputs]

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hostile_bombs import measured, npy_header, write_zip
 
 from tinygrad_course.datasets import DatasetError, load_catvnoncat, make_moons
 from tinygrad_course.models import CheckpointError, ShallowNN
 from tinygrad_course.models.serialization import TEMP_PREFIX
+
+from .hostile_bombs import measured, npy_header, write_zip
 
 BOMB = 640 << 20  # 640 MiB of zeros in ~650 KB: more than the 500 MB bound if ever read
 MB_LIMIT, SECONDS = 500, 5.0

@@ -253,6 +253,9 @@ def _shift(template: str) -> str:
 
 
 def index_text(index: Any) -> str:
+    """The text inside ``[...]`` for ``index``; ``()`` (a 0-d array's whole) stays ``()``."""
+    if isinstance(index, tuple) and not index:
+        return "()"
     parts = index if isinstance(index, tuple) else (index,)
     out = []
     for p in parts:

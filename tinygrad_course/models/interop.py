@@ -15,7 +15,7 @@ import numpy as np
 
 from ..engine.tensor import Tensor
 from ..nn.layers import LeakyReLU, Linear, ReLU, Sigmoid, Tanh
-from .serialization import CheckpointError
+from .serialization import CheckpointError, _legacy
 
 if TYPE_CHECKING:
     from .base import Model
@@ -24,7 +24,8 @@ __all__ = ["InteropMixin", "state_dict", "load_state_dict", "to_torch"]
 
 
 def state_dict(model: Model) -> dict[str, np.ndarray]:
-    """``{"W1": ..., "b1": ..., ...}``: copies of the parameters under the course's names."""
+    """``{"W[1]": ..., "b[1]": ..., ...}``: copies of the parameters under the course's names
+    (the names of ``named_parameters()`` and of saved files)."""
     return {name: p.data.copy() for name, p in model.named_parameters()}
 
 
@@ -37,13 +38,21 @@ def _as_array(value: Any) -> np.ndarray:
 
 
 def load_state_dict(model: Model, state: Mapping[str, Any]) -> None:
-    """Set the parameters from ``state`` (arrays, Tensors or torch tensors by course name).
+    """Set the parameters from ``state`` (arrays, Tensors or torch tensors by course name:
+    ``W[1]``, or ``W1`` as files written before the bracket convention say).
 
     All-or-nothing: a missing or unexpected name, a wrong shape, non-numbers or NaN/inf raise
     :class:`~tinygrad_course.models.CheckpointError` and leave the model unchanged.
     """
     params = dict(model.named_parameters())
-    arrays = {name: _as_array(v) for name, v in state.items()}
+    legacy = {_legacy(name): name for name in params}
+    arrays: dict[str, np.ndarray] = {}
+    for key, value in state.items():
+        name = key if key in params else legacy.get(key, key)
+        if name in arrays:
+            raise CheckpointError(f"cannot load this state into {type(model).__name__}: "
+                                  f"{name} is given twice (as {name} and {_legacy(name)})")
+        arrays[name] = _as_array(value)
     problems = []
     missing = [n for n in params if n not in arrays]
     extra = [n for n in arrays if n not in params]
