@@ -9,12 +9,31 @@ __all__ = ["ShapeError", "ShapeWarning", "GraphGrowthWarning", "AnomalyError", "
 
 
 class ShapeError(ValueError):
-    """Operands whose shapes do not fit together (a ``ValueError``)."""
+    """Operands whose shapes do not fit together (a ``ValueError``).
+
+    >>> from tinygrad_course import Tensor
+    >>> try:
+    ...     Tensor(np.ones((3, 2))) @ Tensor(np.ones((3, 2)))
+    ... except ShapeError as e:
+    ...     print(str(e)[:21])
+    matmul shape mismatch
+    """
 
 
 class ShapeWarning(UserWarning):
     """Legal numpy that is almost always a bug: the course's rank-1 pitfall (a broadcast that
-    blows a result up, or a matmul with a rank-1 operand)."""
+    blows a result up, or a matmul with a rank-1 operand); ``strict_shapes()`` makes it a
+    ``ShapeError``.
+
+    >>> import warnings
+    >>> from tinygrad_course import Tensor
+    >>> a = Tensor(np.arange(5.0))
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = a @ a.T
+    >>> caught[0].category.__name__
+    'ShapeWarning'
+    """
 
 
 class GraphGrowthWarning(UserWarning):
@@ -23,7 +42,16 @@ class GraphGrowthWarning(UserWarning):
 
 
 class AnomalyError(FloatingPointError):
-    """Raised under ``detect_anomaly()`` by the first op that produced NaN or infinity."""
+    """Raised under ``detect_anomaly()`` by the first op that produced NaN or infinity.
+
+    >>> from tinygrad_course import Tensor, detect_anomaly
+    >>> try:
+    ...     with detect_anomaly():
+    ...         Tensor([np.nan]) + 1.0
+    ... except AnomalyError:
+    ...     print("caught")
+    caught
+    """
 
 
 def _label(t: Any, fallback: str) -> str:
