@@ -10,8 +10,8 @@ import pytest
 import tinygrad_course.numpy as tnp
 from tinygrad_course import ShapeError, ShapeWarning, Tensor, grad, strict_shapes
 
-LECTURE = r"rank-1 array of shape \(5,\).*a\.T is the same array.*np\.dot\(a, a\.T\) is a number, " \
-          r"not a \(5, 5\) matrix.*reshape it to \(5, 1\)"
+LECTURE = (r"rank-1 array of shape \(5,\).*a\.T is the same array.*"
+           r"np\.dot\(a, a\.T\) is a number, not a \(5, 5\) matrix.*reshape it to \(5, 1\)")
 
 
 def _a() -> Tensor:
