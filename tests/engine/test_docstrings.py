@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import inspect
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -48,3 +49,16 @@ def test_slot_examples_run(name: str) -> None:
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
     assert test.examples
+
+
+def test_the_api_reference_sees_every_example() -> None:
+    # mkdocstrings reads the source (griffe), not help(): properties and slots included.
+    griffe = pytest.importorskip("griffe", reason="griffe comes with the docs extra")
+    root = Path(__file__).resolve().parents[2]
+    package = griffe.load("tinygrad_course", search_paths=[str(root)])
+    members = package["engine.tensor.Tensor"].all_members
+    missing = [n for n in TENSOR_NAMES
+               if n not in members or ">>>" not in getattr(members[n].docstring, "value", "")]
+    assert not missing, f"the API reference would show these without an example: {missing}"
+    for name in ("grad", "requires_grad"):  # written twice: the source's and the slot's
+        assert members[name].docstring.value == _doc(inspect.getattr_static(Tensor, name))

@@ -54,8 +54,22 @@ class Tensor(TensorBase, TensorMath, TensorFunctions, TensorMethods):
         elif isinstance(data, (np.ndarray, bool, np.bool_)):
             mask = np.asarray(data).dtype == np.bool_
         self._data = to_array(data, dtype, copy=bool(requires_grad))
+        # These two strings are for the API reference (which reads the source); help() shows
+        # the same text from TensorBase's slots, and a test keeps the two equal.
         self.grad = None
+        """The gradient of what ``backward()`` was called on, same shape (None before).
+
+        >>> w = Tensor([1.0, 2.0], requires_grad=True)
+        >>> (w * w).sum().backward()
+        >>> w.grad
+        array([2., 4.])
+        """
         self.requires_grad = bool(requires_grad)
+        """Whether operations on this tensor are recorded for ``backward()``.
+
+        >>> Tensor(1.0).requires_grad, Tensor(1.0, requires_grad=True).requires_grad
+        (False, True)
+        """
         self._op = None
         self._meta = None
         if name is not None:
@@ -77,31 +91,50 @@ class Tensor(TensorBase, TensorMath, TensorFunctions, TensorMethods):
     def name(self, value: str | None) -> None:
         set_meta(self, "name", None if value is None else str(value))
 
-    shape = property(lambda self: self._data.shape, doc="""Shape, as numpy's.
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape, as numpy's.
 
         >>> Tensor(np.zeros((2, 3))).shape
         (2, 3)
-        """)
-    ndim = property(lambda self: self._data.ndim, doc="""Number of dimensions.
+        """
+        return self._data.shape
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions.
 
         >>> Tensor(np.zeros((2, 3))).ndim
         2
-        """)
-    size = property(lambda self: self._data.size, doc="""Number of elements.
+        """
+        return self._data.ndim
+
+    @property
+    def size(self) -> int:
+        """Number of elements.
 
         >>> Tensor(np.zeros((2, 3))).size
         6
-        """)
-    dtype = property(lambda self: self._data.dtype, doc="""float32 or float64.
+        """
+        return self._data.size
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """float32 or float64.
 
         >>> Tensor(np.zeros((2, 3))).dtype
         dtype('float64')
-        """)
-    T = property(lambda self: self.transpose(), doc="""Transpose (reverses the axes).
+        """
+        return self._data.dtype
+
+    @property
+    def T(self) -> Tensor:
+        """Transpose (reverses the axes).
 
         >>> Tensor(np.zeros((2, 3))).T.shape
         (3, 2)
-        """)
+        """
+        return self.transpose()
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float.
