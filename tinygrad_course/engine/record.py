@@ -37,6 +37,7 @@ _next_seq = itertools.count().__next__
 _calm = [_next_seq()]
 # Tensors holding a snapshot of their values (see ``TensorBase.data``), dropped at backward.
 _snapped: list[weakref.ref[Any]] = []
+_MATMUL = L.MATMUL
 
 _GRAD_DOC = """The gradient of what ``backward()`` was called on, same shape (None before).
 
@@ -286,7 +287,9 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
     if out.ndim > 1 and op.elementwise and (
             (type(ad) is np.ndarray and ad.ndim == 1) or (type(bd) is np.ndarray and bd.ndim == 1)):
         warn_rank_one(np.shape(ad), np.shape(bd), out.shape)
-    elif op is L.MATMUL and (np.ndim(ad) == 1 or np.ndim(bd) == 1):  # np.dot(a, a.T), rank-1
+    elif op is _MATMUL and (  # the lecture's np.dot(a, a.T) with a rank-1 a; 2-D pays 2 compares
+            (ad.ndim if type(ad) is np.ndarray else np.ndim(ad)) == 1
+            or (bd.ndim if type(bd) is np.ndarray else np.ndim(bd)) == 1):
         warn_rank_one_matmul(np.shape(ad), np.shape(bd), out.shape)
     t: Any = _new(cls)  # type: ignore[arg-type]  # cls is set: a Tensor method called us
     t._data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
