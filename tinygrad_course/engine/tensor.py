@@ -91,51 +91,6 @@ class Tensor(TensorBase, TensorMath, TensorFunctions, TensorMethods):
     def name(self, value: str | None) -> None:
         set_meta(self, "name", None if value is None else str(value))
 
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """Shape, as numpy's.
-
-        >>> Tensor(np.zeros((2, 3))).shape
-        (2, 3)
-        """
-        return self._data.shape
-
-    @property
-    def ndim(self) -> int:
-        """Number of dimensions.
-
-        >>> Tensor(np.zeros((2, 3))).ndim
-        2
-        """
-        return self._data.ndim
-
-    @property
-    def size(self) -> int:
-        """Number of elements.
-
-        >>> Tensor(np.zeros((2, 3))).size
-        6
-        """
-        return self._data.size
-
-    @property
-    def dtype(self) -> np.dtype[Any]:
-        """float32 or float64.
-
-        >>> Tensor(np.zeros((2, 3))).dtype
-        dtype('float64')
-        """
-        return self._data.dtype
-
-    @property
-    def T(self) -> Tensor:
-        """Transpose (reverses the axes).
-
-        >>> Tensor(np.zeros((2, 3))).T.shape
-        (3, 2)
-        """
-        return self.transpose()
-
     def item(self) -> float:
         """The value of a one-element tensor as a Python float.
 

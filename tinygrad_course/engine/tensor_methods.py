@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from . import numpy_protocol as _protocol
 
 __all__ = ["TensorMethods"]
@@ -33,6 +35,52 @@ class TensorMethods:
     # numpy's protocols: numpy functions on Tensors record, or refuse clearly (NEP 13, NEP 18)
     __array_ufunc__ = _protocol.array_ufunc
     __array_function__ = _protocol.array_function
+
+    # --- what a tensor is: its shape, as numpy's --------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape, as numpy's.
+
+        >>> Tensor(np.zeros((2, 3))).shape
+        (2, 3)
+        """
+        return self._data.shape  # type: ignore[attr-defined]
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions.
+
+        >>> Tensor(np.zeros((2, 3))).ndim
+        2
+        """
+        return self._data.ndim  # type: ignore[attr-defined]
+
+    @property
+    def size(self) -> int:
+        """Number of elements.
+
+        >>> Tensor(np.zeros((2, 3))).size
+        6
+        """
+        return self._data.size  # type: ignore[attr-defined]
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """float32 or float64.
+
+        >>> Tensor(np.zeros((2, 3))).dtype
+        dtype('float64')
+        """
+        return self._data.dtype  # type: ignore[attr-defined]
+
+    @property
+    def T(self) -> Any:
+        """Transpose (reverses the axes).
+
+        >>> Tensor(np.zeros((2, 3))).T.shape
+        (3, 2)
+        """
+        return self.transpose()  # type: ignore[attr-defined]
 
     # --- Python conversions ----------------------------------------------------------------
     def __float__(self) -> float:
