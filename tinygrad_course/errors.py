@@ -9,11 +9,31 @@ __all__ = ["ShapeError", "ShapeWarning", "GraphGrowthWarning", "AnomalyError", "
 
 
 class ShapeError(ValueError):
-    """Operands whose shapes do not fit together (a ``ValueError``)."""
+    """Operands whose shapes do not fit together (a ``ValueError``).
+
+    >>> from tinygrad_course import Tensor
+    >>> try:
+    ...     Tensor(np.ones((3, 2))) @ Tensor(np.ones((3, 2)))
+    ... except ShapeError as e:
+    ...     print(str(e)[:21])
+    matmul shape mismatch
+    """
 
 
 class ShapeWarning(UserWarning):
-    """A broadcast that is legal numpy but almost always a bug (the course's rank-1 pitfall)."""
+    """Legal numpy that is almost always a bug: the course's rank-1 pitfall (a broadcast that
+    blows a result up, or a matmul with a rank-1 operand); ``strict_shapes()`` makes it a
+    ``ShapeError``.
+
+    >>> import warnings
+    >>> from tinygrad_course import Tensor
+    >>> a = Tensor(np.arange(5.0))
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = a @ a.T
+    >>> caught[0].category.__name__
+    'ShapeWarning'
+    """
 
 
 class GraphGrowthWarning(UserWarning):
@@ -22,7 +42,16 @@ class GraphGrowthWarning(UserWarning):
 
 
 class AnomalyError(FloatingPointError):
-    """Raised under ``detect_anomaly()`` by the first op that produced NaN or infinity."""
+    """Raised under ``detect_anomaly()`` by the first op that produced NaN or infinity.
+
+    >>> from tinygrad_course import Tensor, detect_anomaly
+    >>> try:
+    ...     with detect_anomaly():
+    ...         Tensor([np.nan]) + 1.0
+    ... except AnomalyError:
+    ...     print("caught")
+    caught
+    """
 
 
 def _label(t: Any, fallback: str) -> str:
@@ -74,3 +103,15 @@ def rank_one_message(a_shape: tuple[int, ...], b_shape: tuple[int, ...],
         f"{tuple(b_shape)} gives a {tuple(out_shape)} result, which is rarely intended. The "
         f"course's advice: do not use rank-1 arrays; reshape it to ({vec[0]}, 1) or "
         f"(1, {vec[0]}) with .reshape(...) first.")
+
+
+def rank_one_matmul_message(a_shape: tuple[int, ...], b_shape: tuple[int, ...],
+                            out_shape: tuple[int, ...]) -> str:
+    """The lecture's rank-1 example (``np.dot(a, a.T)`` is a number), in the course's words."""
+    vec = a_shape if len(a_shape) == 1 else b_shape
+    n = vec[0]
+    return (
+        f"matmul of shapes {tuple(a_shape)} and {tuple(b_shape)} gives {tuple(out_shape)}: a "
+        f"rank-1 array of shape {vec} is neither a row nor a column, and a.T is the same "
+        f"array, so np.dot(a, a.T) is a number, not a ({n}, {n}) matrix. The course's advice: "
+        f"reshape it to ({n}, 1) or (1, {n}) with .reshape(...) first.")

@@ -93,7 +93,9 @@ EDGES: dict[str, list[tuple[str, F, list[float], list[float], list[float] | None
                      [2, 2], [0, 0])],
     "stack": [("stack with itself", lambda x: stack([x, x * 2.0]), [0.0, 1.0], [3, 3],
                [0, 0])],
-    "matmul": [("x @ x", lambda x: x @ x, [0.0, 3.0], [0, 6], [2, 2])],
+    # a row times a column: x·x in the course's 2-D shapes (a rank-1 x @ x warns)
+    "matmul": [("row @ column", lambda x: x.reshape(1, 2) @ x.reshape(2, 1), [0.0, 3.0],
+                [0, 6], [2, 2])],
     # the course's dAL = -(Y/A - (1-Y)/(1-A))/m, on A clipped into [eps, 1-eps]: large and
     # finite where PyTorch's binary_cross_entropy_backward divides by max(A(1-A), 1e-12)
     "binary_cross_entropy": [("A at 0.5", lambda a: binary_cross_entropy(a, [[1.0, 0.0]]),

@@ -31,7 +31,16 @@ _local = threading.local()
 
 class CompileError(RuntimeError):
     """``tc.compile`` cannot turn this function into straight-line code (the message says
-    why, where, and what to do instead)."""
+    why, where, and what to do instead).
+
+    >>> import tinygrad_course as tc
+    >>> f = tc.compile(lambda x: x * 2 if x.item() > 0 else x)   # a branch on a value
+    >>> try:
+    ...     f(tc.Tensor(1.0))
+    ... except CompileError as e:
+    ...     print(str(e)[:40])
+    tc.compile: item() reads a tensor's valu
+    """
 
 
 def tracing() -> bool:

@@ -57,12 +57,20 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
 
 
 def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise maximum; on ties each side gets half the gradient."""
+    """Elementwise maximum; on ties each side gets half the gradient.
+
+    >>> maximum(Tensor([1.0, 5.0]), Tensor([3.0, 2.0]))
+    Tensor([3., 5.])
+    """
     return _binary(E.MAXIMUM, a if isinstance(b, Tensor) else as_tensor(a), b)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise minimum; on ties each side gets half the gradient."""
+    """Elementwise minimum; on ties each side gets half the gradient.
+
+    >>> minimum(Tensor([1.0, 5.0]), 2.0)
+    Tensor([1., 2.])
+    """
     return _binary(E.MINIMUM, a if isinstance(b, Tensor) else as_tensor(a), b)
 
 

@@ -101,12 +101,28 @@ def no_grad() -> _GradMode:
 
 
 def enable_grad() -> _GradMode:
-    """Turn recording back on inside a ``no_grad`` block."""
+    """Turn recording back on inside a ``no_grad`` block.
+
+    >>> from tinygrad_course import Tensor
+    >>> w = Tensor(1.0, requires_grad=True)
+    >>> with no_grad():
+    ...     with enable_grad():
+    ...         y = w * 3
+    >>> y.requires_grad
+    True
+    """
     return _GradMode(True)
 
 
 def is_grad_enabled() -> bool:
-    """Whether operations in this thread are being recorded for backward."""
+    """Whether operations in this thread are being recorded for backward.
+
+    >>> is_grad_enabled()
+    True
+    >>> with no_grad():
+    ...     print(is_grad_enabled())
+    False
+    """
     return state.grad_enabled
 
 

@@ -22,7 +22,7 @@ from .meta import get_meta, set_meta
 from .mode import counts, state
 from .ops import linalg as L
 from .ops.registry import Op
-from .shapes import warn_rank_one
+from .shapes import warn_rank_one, warn_rank_one_matmul
 
 __all__ = ["TensorBase", "apply", "raw", "make", "mark_modified", "modified_after", "settle"]
 
@@ -37,6 +37,20 @@ _next_seq = itertools.count().__next__
 _calm = [_next_seq()]
 # Tensors holding a snapshot of their values (see ``TensorBase.data``), dropped at backward.
 _snapped: list[weakref.ref[Any]] = []
+_MATMUL = L.MATMUL
+
+_GRAD_DOC = """The gradient of what ``backward()`` was called on, same shape (None before).
+
+>>> w = Tensor([1.0, 2.0], requires_grad=True)
+>>> (w * w).sum().backward()
+>>> w.grad
+array([2., 4.])
+"""
+_REQUIRES_GRAD_DOC = """Whether operations on this tensor are recorded for ``backward()``.
+
+>>> Tensor(1.0).requires_grad, Tensor(1.0, requires_grad=True).requires_grad
+(False, True)
+"""
 
 
 class TensorBase:
@@ -56,8 +70,10 @@ class TensorBase:
     """
 
     # Lean on purpose: small nets are bound by the cost of making these objects.
-    __slots__ = ("_data", "grad", "requires_grad", "_op", "_inputs", "_values", "_kwargs",
-                 "_seq", "_meta", "__weakref__")
+    # A dict gives the two public fields a docstring (``help(Tensor.grad)``).
+    __slots__ = {"_data": None, "grad": _GRAD_DOC, "requires_grad": _REQUIRES_GRAD_DOC,
+                 "_op": None, "_inputs": None, "_values": None, "_kwargs": None, "_seq": None,
+                 "_meta": None, "__weakref__": None}
 
     _data: np.ndarray
     grad: Any
@@ -78,6 +94,9 @@ class TensorBase:
         requires grad, a copy is kept and ``backward()`` compares it with the values it finds:
         a change is an error, not a wrong gradient. After ``backward()`` (the usual place for
         ``w.data -= lr * w.grad``) nothing is copied: one int compare.
+
+        >>> Tensor([1.0, 2.0]).data
+        array([1., 2.])
         """
         if self.requires_grad:
             n = _next_seq()
@@ -97,27 +116,52 @@ class TensorBase:
 
     @property
     def op(self) -> Op | None:
-        """The primitive that produced this tensor (``None`` for a leaf)."""
+        """The primitive that produced this tensor (``None`` for a leaf).
+
+        >>> w = Tensor(2.0, requires_grad=True)
+        >>> (w * w).op.name, w.op
+        ('mul', None)
+        """
         return self._op
 
     @property
     def inputs(self) -> tuple[Any, ...]:
-        """Everything the op consumed, constants included, in argument order."""
+        """Everything the op consumed, constants included, in argument order.
+
+        >>> w = Tensor(2.0, requires_grad=True)
+        >>> len((w * 3.0).inputs)
+        2
+        """
         return () if self._op is None else self._inputs
 
     @property
     def parents(self) -> tuple[Any, ...]:
-        """The tensors this one was computed from (its parents in the graph)."""
+        """The tensors this one was computed from (its parents in the graph).
+
+        >>> w = Tensor(2.0, requires_grad=True)
+        >>> (w * 3.0).parents == (w,)
+        True
+        """
         return tuple(x for x in self.inputs if isinstance(x, TensorBase))
 
     @property
     def op_args(self) -> dict[str, Any]:
-        """The op's static arguments (``axis``, ``shape``, ...)."""
+        """The op's static arguments (``axis``, ``shape``, ...).
+
+        >>> w = Tensor([[1.0, 2.0]], requires_grad=True)
+        >>> w.sum(axis=1).op_args
+        {'axis': (1,), 'keepdims': False}
+        """
         return {} if self._op is None or self._kwargs is None else dict(self._kwargs)
 
     @property
     def is_leaf(self) -> bool:
-        """True for a tensor no recorded op produced (parameters, data, constants)."""
+        """True for a tensor no recorded op produced (parameters, data, constants).
+
+        >>> w = Tensor(2.0, requires_grad=True)
+        >>> w.is_leaf, (w * w).is_leaf
+        (True, False)
+        """
         return self._op is None
 
 
@@ -243,6 +287,10 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
     if out.ndim > 1 and op.elementwise and (
             (type(ad) is np.ndarray and ad.ndim == 1) or (type(bd) is np.ndarray and bd.ndim == 1)):
         warn_rank_one(np.shape(ad), np.shape(bd), out.shape)
+    elif op is _MATMUL and (  # the lecture's np.dot(a, a.T) with a rank-1 a; 2-D pays 2 compares
+            (ad.ndim if type(ad) is np.ndarray else np.ndim(ad)) == 1
+            or (bd.ndim if type(bd) is np.ndarray else np.ndim(bd)) == 1):
+        warn_rank_one_matmul(np.shape(ad), np.shape(bd), out.shape)
     t: Any = _new(cls)  # type: ignore[arg-type]  # cls is set: a Tensor method called us
     t._data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
     if need and (not counts.no_grad or state.grad_enabled):

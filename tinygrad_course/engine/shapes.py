@@ -1,4 +1,4 @@
-"""Shape helpers: axis normalization, index checking and the rank-1 broadcasting guard."""
+"""Shape helpers: axis normalization, index checking and the rank-1 guards (broadcast, matmul)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError, ShapeWarning, rank_one_message
+from ..errors import ShapeError, ShapeWarning, rank_one_matmul_message, rank_one_message
 from .callsite import user_stacklevel
 from .meta import get_meta
 from .mode import state
@@ -70,6 +70,18 @@ def warn_rank_one(a_shape: tuple[int, ...], b_shape: tuple[int, ...],
     if out_size <= max(int(np.prod(a_shape)), int(np.prod(b_shape))):
         return
     message = rank_one_message(a_shape, b_shape, out_shape)
+    if state.strict_shapes:
+        raise ShapeError(message)
+    warnings.warn(message, ShapeWarning, stacklevel=user_stacklevel())
+
+
+def warn_rank_one_matmul(a_shape: tuple[int, ...], b_shape: tuple[int, ...],
+                         out_shape: tuple[int, ...]) -> None:
+    """Warn (or, under ``strict_shapes()``, raise) for a matmul with a rank-1 operand.
+
+    Called only when an operand has one dimension, so the course's 2-D ``W @ A`` pays nothing.
+    """
+    message = rank_one_matmul_message(a_shape, b_shape, out_shape)
     if state.strict_shapes:
         raise ShapeError(message)
     warnings.warn(message, ShapeWarning, stacklevel=user_stacklevel())

@@ -14,16 +14,17 @@ from .mode import counts, is_grad_enabled
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
-from .ops import reduce as R
 from .ops.registry import Op
 from .record import TensorBase, _binary, _unary, apply, make, mark_modified, raw
-from .shapes import normalize_axes, normalize_index
+from .shapes import normalize_index
+from .tensor_functions import TensorFunctions
+from .tensor_math import TensorMath
 from .tensor_methods import TensorMethods
 
 __all__ = ["Tensor", "as_tensor"]
 
 
-class Tensor(TensorBase, TensorMethods):
+class Tensor(TensorBase, TensorMath, TensorFunctions, TensorMethods):
     """An n-dimensional array that records the operations made from it.
 
     >>> a = Tensor(2.0, requires_grad=True, name="a")
@@ -53,8 +54,22 @@ class Tensor(TensorBase, TensorMethods):
         elif isinstance(data, (np.ndarray, bool, np.bool_)):
             mask = np.asarray(data).dtype == np.bool_
         self._data = to_array(data, dtype, copy=bool(requires_grad))
+        # These two strings are for the API reference (which reads the source); help() shows
+        # the same text from TensorBase's slots, and a test keeps the two equal.
         self.grad = None
+        """The gradient of what ``backward()`` was called on, same shape (None before).
+
+        >>> w = Tensor([1.0, 2.0], requires_grad=True)
+        >>> (w * w).sum().backward()
+        >>> w.grad
+        array([2., 4.])
+        """
         self.requires_grad = bool(requires_grad)
+        """Whether operations on this tensor are recorded for ``backward()``.
+
+        >>> Tensor(1.0).requires_grad, Tensor(1.0, requires_grad=True).requires_grad
+        (False, True)
+        """
         self._op = None
         self._meta = None
         if name is not None:
@@ -65,21 +80,23 @@ class Tensor(TensorBase, TensorMethods):
     # --- what a tensor is ------------------------------------------------------------------
     @property
     def name(self) -> str | None:
-        """A label for pictures and error messages (``W[1]``, ``Z[2]``); optional."""
+        """A label for pictures and error messages (``W[1]``, ``Z[2]``); optional.
+
+        >>> Tensor(np.zeros((3, 2)), name="W[1]").name
+        'W[1]'
+        """
         return get_meta(self, "name")
 
     @name.setter
     def name(self, value: str | None) -> None:
         set_meta(self, "name", None if value is None else str(value))
 
-    shape = property(lambda self: self._data.shape, doc="Shape, as numpy's.")
-    ndim = property(lambda self: self._data.ndim, doc="Number of dimensions.")
-    size = property(lambda self: self._data.size, doc="Number of elements.")
-    dtype = property(lambda self: self._data.dtype, doc="float32 or float64.")
-    T = property(lambda self: self.transpose(), doc="Transpose (reverses the axes).")
-
     def item(self) -> float:
-        """The value of a one-element tensor as a Python float."""
+        """The value of a one-element tensor as a Python float.
+
+        >>> Tensor([[0.5]]).item()
+        0.5
+        """
         if counts.tracing is not None:
             counts.tracing(self, "item()")
         if self._data.size != 1:
@@ -88,7 +105,11 @@ class Tensor(TensorBase, TensorMethods):
         return float(self._data.reshape(()))
 
     def numpy(self) -> np.ndarray:
-        """The underlying array (shared, not copied)."""
+        """The underlying array (shared, not copied).
+
+        >>> Tensor([1.0, 2.0]).numpy()
+        array([1., 2.])
+        """
         if counts.tracing is not None:
             counts.tracing(self, "numpy()")
         return self.data
@@ -172,43 +193,13 @@ class Tensor(TensorBase, TensorMethods):
     def __eq__(self, other: Any) -> Any: return _read(self, '==') == raw(other)
     def __ne__(self, other: Any) -> Any: return _read(self, '!=') != raw(other)
 
-    # --- elementwise functions -------------------------------------------------------------
-    def exp(self) -> Tensor: return _unary(E.EXP, self)
-    def log(self) -> Tensor: return _unary(E.LOG, self)
-    def sqrt(self) -> Tensor: return _unary(E.SQRT, self)
-    def abs(self) -> Tensor: return _unary(E.ABS, self)
-    def sigmoid(self) -> Tensor: return _unary(E.SIGMOID, self)
-    def tanh(self) -> Tensor: return _unary(E.TANH, self)
-    def relu(self) -> Tensor: return _unary(E.RELU, self)
-
-    def leaky_relu(self, slope: float = 0.01) -> Tensor:
-        return _unary(E.LEAKY_RELU, self, {"slope": float(slope)})
-
-    def clip(self, lo: float | None, hi: float | None) -> Tensor:
-        """Limit values to ``[lo, hi]``; the gradient is zero where a value was clipped."""
-        lo_ = -np.inf if lo is None else float(lo)
-        hi_ = np.inf if hi is None else float(hi)
-        if lo_ > hi_:
-            raise ValueError(f"clip: lo ({lo}) is greater than hi ({hi})")
-        return _unary(E.CLIP, self, {"lo": lo_, "hi": hi_})
-
-    # --- reductions ------------------------------------------------------------------------
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _unary(R.SUM, self, {"axis": normalize_axes(axis, self.ndim, "sum"),
-                                    "keepdims": bool(keepdims)})
-
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _unary(R.MEAN, self, {"axis": normalize_axes(axis, self.ndim, "mean"),
-                                     "keepdims": bool(keepdims)})
-
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        if self.size == 0:
-            raise ValueError("max of an empty tensor has no value")
-        return _unary(R.MAX, self, {"axis": normalize_axes(axis, self.ndim, "max"),
-                                    "keepdims": bool(keepdims)})
-
     # --- shape -----------------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
+        """The same entries in a new shape (one size may be -1), as numpy's.
+
+        >>> Tensor(np.arange(6.0)).reshape(2, 3).shape
+        (2, 3)
+        """
         new = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) \
             else shape
         for n in new:
@@ -220,7 +211,11 @@ class Tensor(TensorBase, TensorMethods):
     def transpose(self, *axes: Any) -> Tensor:
         """Reverse the axes; or permute them as numpy (``t.transpose(2, 0, 1)``, one axis per
         dimension); or, given two axes of a tensor with more or fewer than two dimensions, or
-        ``(0, 1)``, swap those two as PyTorch (``t.transpose(0, 1)`` of a matrix is ``t.T``)."""
+        ``(0, 1)``, swap those two as PyTorch (``t.transpose(0, 1)`` of a matrix is ``t.T``).
+
+        >>> Tensor(np.zeros((2, 3))).transpose().shape
+        (3, 2)
+        """
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         elif len(axes) == 2 and (self.ndim != 2 or tuple(axes) == (0, 1)):
@@ -236,15 +231,33 @@ class Tensor(TensorBase, TensorMethods):
 
     # --- autograd --------------------------------------------------------------------------
     def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
-        """Backpropagate from this tensor: fill ``.grad`` of every tensor it depends on."""
+        """Backpropagate from this tensor: fill ``.grad`` of every tensor it depends on.
+
+        >>> w = Tensor(3.0, requires_grad=True)
+        >>> (w * w).backward()
+        >>> w.grad
+        array(6.)
+        """
         _backward(self, gradient, create_graph)
 
     def zero_grad(self) -> None:
-        """Forget this tensor's gradient (``.grad = None``)."""
+        """Forget this tensor's gradient (``.grad = None``).
+
+        >>> w = Tensor(3.0, requires_grad=True)
+        >>> (2 * w).backward()
+        >>> w.zero_grad()
+        >>> w.grad is None
+        True
+        """
         self.grad = None
 
     def detach(self) -> Tensor:
-        """The same values (shared memory) cut from the graph: no gradient flows through."""
+        """The same values (shared memory) cut from the graph: no gradient flows through.
+
+        >>> w = Tensor(3.0, requires_grad=True)
+        >>> w.detach().requires_grad
+        False
+        """
         return make(Tensor, self.data)  # shared memory: handed out, as .data
 
 

@@ -36,6 +36,52 @@ class TensorMethods:
     __array_ufunc__ = _protocol.array_ufunc
     __array_function__ = _protocol.array_function
 
+    # --- what a tensor is: its shape, as numpy's --------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape, as numpy's.
+
+        >>> Tensor(np.zeros((2, 3))).shape
+        (2, 3)
+        """
+        return self._data.shape  # type: ignore[attr-defined]
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions.
+
+        >>> Tensor(np.zeros((2, 3))).ndim
+        2
+        """
+        return self._data.ndim  # type: ignore[attr-defined]
+
+    @property
+    def size(self) -> int:
+        """Number of elements.
+
+        >>> Tensor(np.zeros((2, 3))).size
+        6
+        """
+        return self._data.size  # type: ignore[attr-defined]
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """float32 or float64.
+
+        >>> Tensor(np.zeros((2, 3))).dtype
+        dtype('float64')
+        """
+        return self._data.dtype  # type: ignore[attr-defined]
+
+    @property
+    def T(self) -> Any:
+        """Transpose (reverses the axes).
+
+        >>> Tensor(np.zeros((2, 3))).T.shape
+        (3, 2)
+        """
+        return self.transpose()  # type: ignore[attr-defined]
+
     # --- Python conversions ----------------------------------------------------------------
     def __float__(self) -> float:
         """``float(t)`` for a one-element tensor (the value only: no gradient flows)."""
@@ -46,11 +92,19 @@ class TensorMethods:
         return int(self.item())  # type: ignore[attr-defined]
 
     def tolist(self) -> Any:
-        """The values as nested Python lists (a number for a 0-d tensor), as numpy's."""
+        """The values as nested Python lists (a number for a 0-d tensor), as numpy's.
+
+        >>> Tensor([[1.0, 2.0]]).tolist()
+        [[1.0, 2.0]]
+        """
         return self.data.tolist()  # type: ignore[attr-defined]
 
     def requires_grad_(self, requires_grad: bool = True) -> Any:
-        """Start (or stop) recording operations on this leaf, in place; returns the tensor."""
+        """Start (or stop) recording operations on this leaf, in place; returns the tensor.
+
+        >>> Tensor([1.0]).requires_grad_().requires_grad
+        True
+        """
         if not self.is_leaf and not requires_grad:  # type: ignore[attr-defined]
             raise RuntimeError("requires_grad_(False) on a computed tensor: use .detach()")
         self.requires_grad = bool(requires_grad)  # type: ignore[misc]
@@ -75,109 +129,116 @@ class TensorMethods:
     def __floordiv__(self, other: Any) -> Any: return _f().floor_divide(self, other)
     def __rfloordiv__(self, other: Any) -> Any: return _f().floor_divide(other, self)
 
-    # --- elementwise -----------------------------------------------------------------------
-    def sin(self) -> Any: return _f().sin(self)
-    def cos(self) -> Any: return _f().cos(self)
-    def tan(self) -> Any: return _f().tan(self)
-    def sinh(self) -> Any: return _f().sinh(self)
-    def cosh(self) -> Any: return _f().cosh(self)
-    def arcsin(self) -> Any: return _f().arcsin(self)
-    def arccos(self) -> Any: return _f().arccos(self)
-    def arctan(self) -> Any: return _f().arctan(self)
-    def arcsinh(self) -> Any: return _f().arcsinh(self)
-    def arctanh(self) -> Any: return _f().arctanh(self)
-    def log1p(self) -> Any: return _f().log1p(self)
-    def expm1(self) -> Any: return _f().expm1(self)
-    def log2(self) -> Any: return _f().log2(self)
-    def log10(self) -> Any: return _f().log10(self)
-    def exp2(self) -> Any: return _f().exp2(self)
-    def sign(self) -> Any: return _f().sign(self)
-    def square(self) -> Any: return _f().square(self)
-    def reciprocal(self) -> Any: return _f().reciprocal(self)
-    def rsqrt(self) -> Any: return _f().rsqrt(self)
-    def erf(self) -> Any: return _f().erf(self)
-    def softplus(self) -> Any: return _f().softplus(self)
-    def elu(self, alpha: float = 1.0) -> Any: return _f().elu(self, alpha)
-    def gelu(self, approximate: str = "none") -> Any: return _f().gelu(self, approximate)
-    def relu6(self) -> Any: return _f().relu6(self)
-
-    def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Any:
-        return _f().hardtanh(self, min_val, max_val)
-
-    def astype(self, dtype: Any) -> Any:
-        """A copy in ``dtype`` (float32 or float64); the gradient is cast back."""
-        return _f().astype(self, dtype)
-
-    # --- reductions ------------------------------------------------------------------------
-    def min(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return _f().min(self, axis=axis, keepdims=keepdims)
-
-    def argmax(self, axis: Any = None, keepdims: bool = False) -> Any:
-        """Index of the largest entry (a plain integer array: no gradient flows)."""
-        return np.argmax(self._data, axis=axis, keepdims=keepdims)  # type: ignore[attr-defined]
-
-    def argmin(self, axis: Any = None, keepdims: bool = False) -> Any:
-        """Index of the smallest entry (a plain integer array: no gradient flows)."""
-        return np.argmin(self._data, axis=axis, keepdims=keepdims)  # type: ignore[attr-defined]
-
-    def var(self, axis: Any = None, ddof: float = 0, keepdims: bool = False, *,
-            correction: float | None = None) -> Any:
-        """Variance; ``ddof`` (numpy) or ``correction`` (PyTorch) is subtracted from n."""
-        return _f().var(self, axis=axis, ddof=ddof, keepdims=keepdims, correction=correction)
-
-    def std(self, axis: Any = None, ddof: float = 0, keepdims: bool = False, *,
-            correction: float | None = None) -> Any:
-        return _f().std(self, axis=axis, ddof=ddof, keepdims=keepdims, correction=correction)
-
-    def prod(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return _f().prod(self, axis=axis, keepdims=keepdims)
-
-    def cumsum(self, axis: Any = None) -> Any:
-        return _f().cumsum(self, axis=axis)
-
     # --- shape -----------------------------------------------------------------------------
     def flatten(self) -> Any:
-        """All entries in one axis (a new Tensor; gradients flow back)."""
+        """All entries in one axis (a new Tensor; gradients flow back).
+
+        >>> Tensor(np.zeros((2, 3))).flatten().shape
+        (6,)
+        """
         return _s().ravel(self)
 
-    def ravel(self) -> Any: return _s().ravel(self)
+    def ravel(self) -> Any:
+        """All entries in one axis, as numpy's ``ravel`` (same as ``flatten``).
+
+        >>> Tensor(np.zeros((2, 3))).ravel().shape
+        (6,)
+        """
+        return _s().ravel(self)
 
     def squeeze(self, axis: Any = None) -> Any:
+        """Drop axes of size 1 (all of them, or ``axis``).
+
+        >>> Tensor(np.zeros((1, 3, 1))).squeeze().shape
+        (3,)
+        """
         return _s().squeeze(self, axis)
 
     def expand_dims(self, axis: Any) -> Any:
+        """Insert an axis of size 1 at ``axis``: (5,) -> (5, 1) with ``axis=1``.
+
+        >>> Tensor(np.zeros(5)).expand_dims(1).shape
+        (5, 1)
+        """
         return _s().expand_dims(self, axis)
 
     def unsqueeze(self, dim: int) -> Any:
-        """PyTorch's name for ``expand_dims``."""
+        """PyTorch's name for ``expand_dims``.
+
+        >>> Tensor(np.zeros(5)).unsqueeze(0).shape
+        (1, 5)
+        """
         return _s().expand_dims(self, dim)
 
     def broadcast_to(self, shape: Any) -> Any:
+        """Repeat along axes of size 1 to ``shape``, as numpy's (gradients are summed back).
+
+        >>> Tensor([[1.0], [2.0]]).broadcast_to((2, 3)).shape
+        (2, 3)
+        """
         return _s().broadcast_to(self, shape)
 
     def expand(self, *sizes: Any) -> Any:
-        """PyTorch's ``expand``: broadcast to ``sizes`` (-1 keeps a dimension)."""
+        """PyTorch's ``expand``: broadcast to ``sizes`` (-1 keeps a dimension).
+
+        >>> Tensor([[1.0], [2.0]]).expand(-1, 3).shape
+        (2, 3)
+        """
         return _s().expand(self, *sizes)
 
     def flip(self, axis: Any = None) -> Any:
+        """Reverse the order of entries along ``axis`` (all axes when None).
+
+        >>> Tensor([1.0, 2.0, 3.0]).flip()
+        Tensor([3., 2., 1.])
+        """
         return _s().flip(self, axis)
 
     def swapaxes(self, axis1: int, axis2: int) -> Any:
+        """Exchange two axes.
+
+        >>> Tensor(np.zeros((2, 3, 4))).swapaxes(0, 2).shape
+        (4, 3, 2)
+        """
         return _s().swapaxes(self, axis1, axis2)
 
     def moveaxis(self, source: Any, destination: Any) -> Any:
+        """Move axis ``source`` to position ``destination``, as numpy's.
+
+        >>> Tensor(np.zeros((2, 3, 4))).moveaxis(0, -1).shape
+        (3, 4, 2)
+        """
         return _s().moveaxis(self, source, destination)
 
     def repeat(self, repeats: Any, axis: Any = None) -> Any:
-        """numpy's ``repeat``: each entry ``repeats`` times (flattened when ``axis`` is None)."""
+        """numpy's ``repeat``: each entry ``repeats`` times (flattened when ``axis`` is None).
+
+        >>> Tensor([1.0, 2.0]).repeat(2)
+        Tensor([1., 1., 2., 2.])
+        """
         return _s().repeat(self, repeats, axis)
 
     def tile(self, reps: Any) -> Any:
+        """Repeat the whole tensor ``reps`` times along each axis, as numpy's.
+
+        >>> Tensor([1.0, 2.0]).tile(2)
+        Tensor([1., 2., 1., 2.])
+        """
         return _s().tile(self, reps)
 
     def dot(self, other: Any) -> Any:
+        """numpy's ``dot``: the course's ``np.dot(W, X)`` for 2-D tensors.
+
+        >>> W = Tensor(np.ones((2, 3)))
+        >>> W.dot(Tensor(np.ones((3, 4)))).shape
+        (2, 4)
+        """
         return _s().dot(self, other)
 
     def gather(self, dim: int, index: Any) -> Any:
-        """PyTorch's ``gather``: numpy's ``take_along_axis(self, index, axis=dim)``."""
+        """PyTorch's ``gather``: numpy's ``take_along_axis(self, index, axis=dim)``.
+
+        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).gather(1, np.array([[1], [0]]))
+        Tensor([[2.], [3.]], shape=(2, 1))
+        """
         return _s().take_along_axis(self, index, dim)

@@ -69,6 +69,12 @@ def save_backward_steps(root: Tensor, path: str | Path, *, title: str | None = N
     needs no network. ``engine="auto"`` draws with Graphviz's ``dot`` when present, else (or
     with ``"basic"``) with a small built-in layered layout. ``root`` must be a scalar (a
     cost); its gradients are computed here, and no tensor's ``.grad`` is changed.
+
+    >>> import tempfile, pathlib
+    >>> w = Tensor(2.0, requires_grad=True, name="w")
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "steps.html"
+    >>> save_backward_steps(w * w, out, engine="basic") == out, out.read_text()[:15]
+    (True, '<!DOCTYPE html>')
     """
     if engine not in ("auto", "dot", "basic"):
         raise ValueError(f"engine must be 'auto', 'dot' or 'basic' (got {engine!r})")
