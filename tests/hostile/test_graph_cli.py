@@ -180,3 +180,13 @@ def test_killing_the_cli_kills_dot(tmp_path: Path) -> None:
     if _alive(dot_pid):
         os.kill(dot_pid, signal.SIGKILL)
         pytest.fail("dot outlived the killed CLI")
+
+
+def test_a_literal_python_warns_about_gives_one_line_only() -> None:
+    # ast.parse warns "invalid decimal literal" on '1if ...' before our own refusal
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "tinygrad_course", "graph", "0x1for", "a=1"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr

@@ -13,6 +13,7 @@ import keyword
 import math
 import operator
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -127,7 +128,9 @@ names, + - * / **, unary minus and the functions exp, log, sqrt, abs, tanh, sigm
         raise ExprError(f"the expression is {len(source):,} characters long; the limit is "
                         f"{MAX_CHARS:,}")
     try:
-        tree = ast.parse(source, mode="exec")
+        with warnings.catch_warnings():  # '1if a else b' warns before our own message
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source, mode="exec")
     except SyntaxError as e:
         raise ExprError(f"not a valid expression: {e.msg} (column {e.offset})") from None
     except (RecursionError, MemoryError):
