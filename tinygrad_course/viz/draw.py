@@ -169,8 +169,11 @@ class Drawing:
 
         def op_scope(t: Tensor) -> Scope:
             sub = home(t)
-            return scopes.setdefault(id(sub), (sub, graphviz.Digraph(node_attr=OP_STYLE),
-                                               graphviz.Digraph(node_attr=CONST_STYLE)))
+            scope = scopes.get(id(sub))
+            if scope is None:  # two Digraphs per subgraph, not per op
+                scope = scopes[id(sub)] = (sub, graphviz.Digraph(node_attr=OP_STYLE),
+                                           graphviz.Digraph(node_attr=CONST_STYLE))
+            return scope
 
         drawn_boxes: set[int] = set()
         for k, t in enumerate(walk.order):
