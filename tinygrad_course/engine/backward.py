@@ -13,7 +13,8 @@ from ..errors import GraphGrowthWarning
 from . import anomaly
 from .callsite import user_stacklevel
 from .mode import counts, enable_grad, state
-from .record import TensorBase, _next_seq, make, modified_after, raw, settle
+from .record import TensorBase, make, raw
+from .versions import modified_after, next_seq, settle
 from .xp import NUMPY, TENSOR
 
 __all__ = ["backward", "gradients"]
@@ -47,7 +48,7 @@ def backward(root: TensorBase, gradient: Any = None, create_graph: bool = False)
         _accumulate_leaf(root, seed)
         settle()
         return
-    start = _next_seq()
+    start = next_seq()
     grads, leaves = _propagate(root, seed, create_graph, write=True)
     for leaf in leaves:
         _accumulate_leaf(leaf, _as_array(grads[leaf]))

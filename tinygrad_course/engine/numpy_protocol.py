@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .mode import is_grad_enabled
+from .versions import mark_modified
 
 __all__ = ["array_ufunc", "array_function"]
 
@@ -75,7 +76,6 @@ def _plain(func: Any, args: Any, kwargs: Any, T: Any) -> Any:
     out = kwargs.get("out")
     if out is None:
         return result
-    from .record import mark_modified
     targets: tuple[Any, ...] = out if isinstance(out, tuple) else (out,)
     for t in targets:
         if isinstance(t, T):  # its values changed in place: graphs that saved it must know

@@ -9,8 +9,6 @@ above it, in tensor.py): the imports point one way.
 
 from __future__ import annotations
 
-import itertools
-import weakref
 from typing import Any
 
 import numpy as np
@@ -18,25 +16,16 @@ import numpy as np
 from ..errors import ShapeError, broadcast_error, matmul_error
 from . import anomaly
 from .dtypes import SUPPORTED_DTYPES, check_operand
-from .meta import get_meta, set_meta
 from .mode import counts, state
 from .ops import linalg as L
 from .ops.registry import Op
 from .shapes import warn_rank_one, warn_rank_one_matmul
+from .versions import handed_out, mark_modified, next_seq
 
-__all__ = ["TensorBase", "apply", "raw", "make", "mark_modified", "modified_after", "settle"]
+__all__ = ["TensorBase", "apply", "raw", "make"]
 
 _new = object.__new__
 _FLOATS = frozenset(SUPPORTED_DTYPES)
-# Creation order of recorded nodes: a tensor's inputs always come before it, so the newest
-# pending tensor is always safe to differentiate next (see backward._run).
-_next_seq = itertools.count().__next__
-# The last creation number handed out while nothing was recorded since the last backward()
-# ("calm"): while the next number is this one + 1, no graph is pending and ``.data`` is handed
-# out as it is. Recording takes numbers, so the first op after a backward ends the calm.
-_calm = [_next_seq()]
-# Tensors holding a snapshot of their values (see ``TensorBase.data``), dropped at backward.
-_snapped: list[weakref.ref[Any]] = []
 _MATMUL = L.MATMUL
 
 _GRAD_DOC = """The gradient of what ``backward()`` was called on, same shape (None before).
@@ -99,11 +88,7 @@ class TensorBase:
         array([1., 2.])
         """
         if self.requires_grad:
-            n = _next_seq()
-            if n == _calm[0] + 1:  # nothing recorded since the last backward(): none pending
-                _calm[0] = n
-            else:
-                _snapshot(self, n)
+            handed_out(self)
         return self._data
 
     @data.setter
@@ -111,7 +96,7 @@ class TensorBase:
         # A new array (``w.data = ...``) is a change: graphs recorded before it cannot be
         # differentiated. The same array (``w.data -= ...`` ends here) was watched by the getter.
         if value is not self._data:
-            set_meta(self, "modified_at", _tick())
+            mark_modified(self)
         self._data = value
 
     @property
@@ -165,75 +150,6 @@ class TensorBase:
         return self._op is None
 
 
-def _tick() -> int:
-    """A fresh creation number that keeps the calm (see ``_calm``) when there is one."""
-    n = _next_seq()
-    if n == _calm[0] + 1:
-        _calm[0] = n
-    return n
-
-
-def mark_modified(t: TensorBase) -> None:
-    """Note that ``t``'s values changed in place now: a node recorded before this moment that
-    saved ``t`` can no longer be differentiated (backward checks, comparing ints only).
-    Stored in the tensor's labels, so recording an op pays nothing for it."""
-    set_meta(t, "modified_at", _tick())
-
-
-def _same(a: np.ndarray, b: np.ndarray) -> bool:
-    # Equal bytes answer the usual case fast; equal_nan keeps a nan from counting as a change.
-    return a.shape == b.shape and (a.tobytes() == b.tobytes()
-                                   or bool(np.array_equal(a, b, equal_nan=True)))
-
-
-def _snapshot(t: TensorBase, n: int) -> None:
-    """``t.data`` is handed out (at creation number ``n``) while a graph is pending: keep a
-    copy. A snapshot ``[copy, k]`` says the values were ``copy`` when the array was last
-    handed out, at ``k``. A change seen later can only have been made after ``k`` through an
-    array handed out by then, so it is stamped at ``k``: graphs recorded before are refused,
-    later ones (which may have seen the new values) are not."""
-    m = t._meta
-    snap = None if m is None else m.get("snapshot")
-    if snap is None:
-        set_meta(t, "snapshot", [t._data.copy(), n])
-        _snapped.append(weakref.ref(t))
-        return
-    if not _same(snap[0], t._data):
-        _stamp(t, snap[1])
-        snap[0] = t._data.copy()
-    snap[1] = n
-
-
-def _stamp(t: TensorBase, seq: int) -> None:
-    if get_meta(t, "modified_at", -1) < seq:
-        set_meta(t, "modified_at", seq)
-
-
-def modified_after(t: Any, seq: int) -> bool:
-    """Whether ``t`` was changed in place after the node numbered ``seq`` was recorded: through
-    the Tensor API (stamped), or through ``t.data`` handed out after that node (compared with
-    its snapshot)."""
-    m = t._meta
-    if m is None:
-        return False
-    snap = m.get("snapshot")
-    if snap is not None and seq < snap[1] and not _same(snap[0], t._data):
-        _stamp(t, snap[1])
-    return bool(m.get("modified_at", -1) > seq)
-
-
-def settle() -> None:
-    """A backward pass is over: graphs recorded so far count as used, snapshots are dropped
-    (their memory too) and ``.data`` is handed out without a copy until the next op records."""
-    if _snapped:
-        for r in _snapped:
-            t = r()
-            if t is not None and t._meta is not None:
-                t._meta.pop("snapshot", None)
-        _snapped.clear()
-    _calm[0] = _next_seq()
-
-
 def raw(x: Any) -> Any:
     """The array inside a Tensor; anything else as it is."""
     return x._data if isinstance(x, TensorBase) else x
@@ -255,7 +171,7 @@ def _unary(op: Op, a: Any, kw: dict[str, Any] | None = None) -> Any:
     t._data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
     if a.requires_grad and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
-        t._op, t._inputs, t._values, t._kwargs, t._seq = op, (a,), (ad,), kw, _next_seq()
+        t._op, t._inputs, t._values, t._kwargs, t._seq = op, (a,), (ad,), kw, next_seq()
     if counts.anomaly and state.anomaly:
         anomaly.check_forward(t, op, (a,))
     return t
@@ -295,7 +211,7 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
     t._data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
     if need and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
-        t._op, t._inputs, t._values, t._kwargs, t._seq = op, (a, b), (ad, bd), None, _next_seq()
+        t._op, t._inputs, t._values, t._kwargs, t._seq = op, (a, b), (ad, bd), None, next_seq()
     if counts.anomaly and state.anomaly:
         anomaly.check_forward(t, op, (a, b))
     return t
@@ -349,7 +265,7 @@ def apply(op: Op, inputs: tuple[Any, ...], kw: dict[str, Any] | None = None) -> 
     t._data, t.grad, t.requires_grad, t._op, t._meta = out, None, False, None, None
     if need and (not counts.no_grad or state.grad_enabled):
         t.requires_grad = True
-        t._op, t._inputs, t._values, t._kwargs, t._seq = op, tuple(stored), vals, kw, _next_seq()
+        t._op, t._inputs, t._values, t._kwargs, t._seq = op, tuple(stored), vals, kw, next_seq()
     if counts.anomaly and state.anomaly:
         anomaly.check_forward(t, op, tuple(stored))
     return t

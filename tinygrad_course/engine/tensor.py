@@ -15,11 +15,12 @@ from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
 from .ops.registry import Op
-from .record import TensorBase, _binary, _unary, apply, make, mark_modified, raw
+from .record import TensorBase, _binary, _unary, apply, make, raw
 from .shapes import normalize_index
 from .tensor_functions import TensorFunctions
 from .tensor_math import TensorMath
 from .tensor_methods import TensorMethods
+from .versions import mark_modified
 
 __all__ = ["Tensor", "as_tensor"]
 
