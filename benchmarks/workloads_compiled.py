@@ -16,6 +16,7 @@ from tinygrad_course import Tensor
 from tinygrad_course.engine.ops.loss import SOFTMAX_CROSS_ENTROPY
 from tinygrad_course.engine.record import apply
 from tinygrad_course.losses import binary_cross_entropy
+from tinygrad_course.optim import SGD
 
 from .backends import require
 from .harness import Runner
@@ -55,18 +56,16 @@ def _bce_forward(hidden: str, X: Any, Y: Any, ps: tuple[Tensor, ...]) -> Tensor:
 
 
 def bce_compiled(d: Any) -> Runner:
-    """W1-W3 through ``tc.compile``: X and Y captured (frozen), parameters as arguments."""
+    """W1-W3 as ``fit(compile=True)`` runs them: ``tc.compile_step`` of the cost (X and Y
+    captured, parameters as arguments) with SGD; the trace is shared by every run."""
     X, Y, lr = Tensor(d.X), d.Y, d.lr
-    step = _once("bce", d, lambda: tc.compile(lambda *ps: _bce_forward(d.hidden, X, Y, ps)))
+    cost_fn = _once("bce", d, lambda: tc.compile(lambda *ps: _bce_forward(d.hidden, X, Y, ps)))
     ps = [Tensor(p, requires_grad=True) for p in d.params]
+    step = tc.compile_step(cost_fn, SGD(ps, lr=lr))
 
     def run() -> np.ndarray:
         for _ in range(d.iters):
             cost = step(*ps)
-            cost.backward()
-            for p in ps:
-                p.data -= lr * p.grad
-                p.grad = None
         return np.array([float(cost.data)])
     return run
 
@@ -121,20 +120,16 @@ def _mlp_cost(X: Tensor, Y: np.ndarray, W1: Tensor, b1: Tensor, W2: Tensor, b2: 
 
 def mlp_compiled(d: Any) -> Runner:
     from .workloads_mlp import LR, _result
-    step = _once("mlp", d, lambda: tc.compile(_mlp_cost))
+    cost_fn = _once("mlp", d, lambda: tc.compile(_mlp_cost))
     batches = [(Tensor(X), Y) for X, Y in d.batches]
     ps = [Tensor(p, requires_grad=True) for p in d.params]
+    step = tc.compile_step(cost_fn, SGD(ps, lr=LR))
 
     def run() -> np.ndarray:
         losses = []
         for k in range(d.steps):
             X, Y = batches[k % len(batches)]
-            cost = step(X, Y, *ps)
-            cost.backward()
-            for p in ps:
-                p.data -= LR * p.grad
-                p.grad = None
-            losses.append(float(cost.data))
+            losses.append(float(step(X, Y, *ps).data))
         return _result(losses)
     return run
 

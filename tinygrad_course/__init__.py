@@ -1,7 +1,12 @@
 """tinygrad_course: a small, fast autograd engine for the "Neural Networks and Deep Learning"
 course - a numpy Tensor that records a computation graph and backpropagates through it."""
 
-from .compile import CompileError, compile, show_code  # the function shadows the package name
+from .compile import (  # the function shadows the package name
+    CompileError,
+    compile,
+    compile_step,
+    show_code,
+)
 from .datasets.graphs import seed_graph
 from .engine.anomaly import detect_anomaly
 from .engine.composite import (
@@ -66,6 +71,7 @@ __all__ = [
     "Tensor",
     "arange",
     "compile",
+    "compile_step",
     "concatenate",
     "detect_anomaly",
     "draw_graph",

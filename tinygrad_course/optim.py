@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .engine.tensor import Tensor
+from .engine.versions import mark_modified
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam", "make_optimizer"]
 
@@ -35,6 +36,23 @@ class Optimizer:
             p.grad = None
 
     def step(self) -> None:
+        """Update every parameter that has a gradient, in place (then ``zero_grad()``)."""
+        self.begin()
+        update = self.update
+        for k, p in enumerate(self.params):
+            g = p.grad
+            if g is not None:
+                update(k, p._data, g)  # in place: the graph of this step is already consumed
+                # Stamped, so that a graph recorded before this step and not differentiated
+                # yet refuses backward instead of giving a wrong gradient.
+                mark_modified(p)
+
+    def begin(self) -> None:
+        """Called once per step before the updates (Adam counts its steps here)."""
+
+    def update(self, k: int, W: np.ndarray, dW: np.ndarray) -> None:
+        """The rule: change the array ``W`` of parameter ``k`` in place, given ``dW``. The
+        same rule serves ``step()`` and ``tc.compile_step`` (compiled training steps)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -51,12 +69,8 @@ class SGD(Optimizer):
     [0.8]
     """
 
-    def step(self) -> None:
-        lr = self.lr
-        for p in self.params:
-            g = p.grad
-            if g is not None:
-                p.data -= lr * g  # in place: the graph of this step is already consumed
+    def update(self, k: int, W: np.ndarray, dW: np.ndarray) -> None:
+        W -= self.lr * dW
 
 
 class Momentum(Optimizer):
@@ -70,14 +84,11 @@ class Momentum(Optimizer):
         self.beta = float(beta)
         self.v = [np.zeros_like(p.data) for p in self.params]
 
-    def step(self) -> None:
-        beta, lr = self.beta, self.lr
-        for p, v in zip(self.params, self.v):
-            if p.grad is None:
-                continue
-            v *= beta
-            v += (1 - beta) * p.grad
-            p.data -= lr * v
+    def update(self, k: int, W: np.ndarray, dW: np.ndarray) -> None:
+        v = self.v[k]
+        v *= self.beta
+        v += (1 - self.beta) * dW
+        W -= self.lr * v
 
 
 class Adam(Optimizer):
@@ -95,19 +106,18 @@ class Adam(Optimizer):
         self.v = [np.zeros_like(p.data) for p in self.params]
         self.s = [np.zeros_like(p.data) for p in self.params]
 
-    def step(self) -> None:
+    def begin(self) -> None:
         self.t += 1
+
+    def update(self, k: int, W: np.ndarray, dW: np.ndarray) -> None:
         b1, b2, t = self.beta1, self.beta2, self.t
         c1, c2 = 1 - b1 ** t, 1 - b2 ** t
-        for p, v, s in zip(self.params, self.v, self.s):
-            g = p.grad
-            if g is None:
-                continue
-            v *= b1
-            v += (1 - b1) * g
-            s *= b2
-            s += (1 - b2) * (g * g)
-            p.data -= self.lr * (v / c1) / (np.sqrt(s / c2) + self.epsilon)
+        v, s = self.v[k], self.s[k]
+        v *= b1
+        v += (1 - b1) * dW
+        s *= b2
+        s += (1 - b2) * (dW * dW)
+        W -= self.lr * (v / c1) / (np.sqrt(s / c2) + self.epsilon)
 
 
 def make_optimizer(spec: Any, params: Iterable[Tensor], lr: float) -> Optimizer:

@@ -192,7 +192,7 @@ def test_the_source_speaks_the_course_notation() -> None:
         return A.sum()
     src = tc.show_code(f, X)
     for line in ("Z1 = W1 @ X + b1", "A1 = np.tanh(Z1)", "dZ1 = ", "dW1 = dZ1 @ X.T",
-                 "db1 = np.sum(dZ1, axis=(1,), keepdims=True)"):
+                 "db1 = dZ1.sum(axis=1, keepdims=True)"):
         assert line in src, src
     assert "# tanh: 1-tanh²(a)" in src and "# matmul: dout·bᵀ" in src
     compile(src, "<generated>", "exec")  # it is valid Python

@@ -30,11 +30,25 @@ CALLS: dict[str, tuple[tuple[np.ndarray, ...], tuple[Any, ...]]] = {
 }
 
 
+HAND_OVER = {"hand_over", "handed"}  # a hand-over between two rules; tested below
+
+
 def test_both_namespaces_offer_exactly_the_documented_names() -> None:
-    assert set(vars(NUMPY)) == set(vars(TENSOR)) == NAMES == set(CALLS)
+    assert set(vars(NUMPY)) == set(vars(TENSOR)) == NAMES == set(CALLS) | HAND_OVER
 
 
-@pytest.mark.parametrize("name", sorted(NAMES))
+def test_numpy_hands_a_gradient_over_and_tensor_takes_the_plain_chain_rule() -> None:
+    dz = X / 3
+    handed = NUMPY.hand_over(X * 2, lambda: dz, "dZ")
+    np.testing.assert_array_equal(handed, X * 2)  # still dA, for any other consumer
+    assert NUMPY.handed(handed) is dz
+    assert NUMPY.handed(X) is None and NUMPY.handed(handed + 1) is None  # a sum hands nothing
+    t = Tensor(X, requires_grad=True)
+    assert TENSOR.hand_over(t, lambda: pytest.fail("not computed under TENSOR"), "dZ") is t
+    assert TENSOR.handed(t) is None
+
+
+@pytest.mark.parametrize("name", sorted(NAMES - HAND_OVER))
 def test_each_function_means_the_same_on_both(name: str) -> None:
     arrays, static = CALLS[name]
     f_np: Callable[..., Any] = getattr(NUMPY, name)

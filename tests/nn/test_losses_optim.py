@@ -176,6 +176,23 @@ def test_optimizer_skips_parameters_without_gradient() -> None:
     assert q.data.tolist() == [1.0] and p.data[0] < 1.0
 
 
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: Momentum(ps, lr=0.1),
+                                  lambda ps: Adam(ps, lr=0.1)], ids=["sgd", "momentum", "adam"])
+def test_a_graph_recorded_before_an_optimizer_step_refuses_backward(make: object) -> None:
+    # The step changes w in place: a cost recorded before it would differentiate the old
+    # values against the new ones (a quiet wrong gradient); it is refused instead.
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    J_old = (w * w).sum()
+    J = (w * w).sum()
+    J.backward()
+    make([w]).step()  # type: ignore[operator]
+    with pytest.raises(RuntimeError, match="changed in place"):
+        J_old.backward()
+    w.grad = None
+    (w * w).sum().backward()  # a graph recorded after the step is fine
+    assert w.grad.tolist() == (2 * w.data).tolist()
+
+
 def test_optimizer_validation() -> None:
     p = Tensor([1.0], requires_grad=True)
     with pytest.raises(ValueError, match="positive number"):

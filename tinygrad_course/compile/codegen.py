@@ -63,6 +63,21 @@ def _symbolic_xp(numpy_xp: Any) -> Any:
             return S.call(_f, S.bindings().bind(_f, _name), args, kw)
         ns[name] = w
     ns["const"] = _identity
+
+    def hand_over(da: Any, dz: Any, rule: str) -> Any:
+        d = dz()
+        if not isinstance(da, S.Sym) and not isinstance(d, S.Sym):
+            return numpy_xp.hand_over(da, lambda: d, rule)
+        da, d = S.lift(da), S.lift(d)
+        if d.children and d.comment is None:
+            d.comment = rule
+        return S.HandedOver.of(da, d, numpy_xp.hand_over(da.value, lambda: d.value, rule))
+
+    def handed(g: Any) -> Any:
+        if isinstance(g, S.HandedOver):
+            return g.dz
+        return None if isinstance(g, S.Sym) else numpy_xp.handed(g)
+    ns["hand_over"], ns["handed"] = hand_over, handed
     return SimpleNamespace(**ns)
 
 
@@ -92,7 +107,7 @@ class OpWriter:
             if x in self.fwd:
                 return self.forward_ref(x) if backward else self.fwd[x]
             hint = x.name or hint
-            x = x.data  # a tensor that needs no gradient: a constant of the graph
+            x = x._data  # a tensor that needs no gradient: a constant of the graph
         if isinstance(x, np.ndarray):
             s = self.arrays.get(id(x))
             if s is not None:  # an argument's array
@@ -111,7 +126,7 @@ class OpWriter:
     def forward_ref(self, t: Tensor) -> S.Sym:
         """A forward value as backward reads it; named once we know backward reads it."""
         if t not in self.ref:
-            self.ref[t] = S.atom(f"<ref {len(self.ref)}>", t.data)
+            self.ref[t] = S.atom(f"<ref {len(self.ref)}>", t._data)
         return self.ref[t]
 
     def _hint(self, t: Tensor) -> str:
@@ -153,11 +168,11 @@ class OpWriter:
         names = _arg_names(op, len(t.inputs))
         args = [self.const(x, n, False) for x, n in zip(t.inputs, names)]
         kws = {k: self.const(v, k, False) for k, v in kw.items()}
-        s = _known_spelling(op.forward, args, kws, t.data)
+        s = _known_spelling(op.forward, args, kws, t._data)
         try:
             if s is None:
                 r = op.forward(*args, **kws)
-                if isinstance(r, S.Sym) and same(r.value, t.data):
+                if isinstance(r, S.Sym) and same(r.value, t._data):
                     s = r
         except Exception:
             pass
@@ -172,6 +187,10 @@ class OpWriter:
                 s.name = self.b.fresh(t.name)
         return s
 
+    def _same_hand_over(self, a: Any, b: Any) -> bool:
+        da, db = self.np_xp.handed(a), self.np_xp.handed(b)
+        return (da is None) == (db is None) and (da is None or same(da, db))
+
     def vjp(self, t: Tensor, i: int, g: S.Sym) -> S.Sym:
         op: Any = t.op
         kw = t.op_args
@@ -180,15 +199,15 @@ class OpWriter:
         kws = {k: self.const(v, k, True) for k, v in kw.items()}
         out = self.forward_ref(t)
         rule = op.vjps[i]
-        real = rule(self.np_xp, g.value, t.data, *(_value(v) for v in vals),
+        real = rule(self.np_xp, g.value, t._data, *(_value(v) for v in vals),
                     **{k: _value(v) for k, v in kws.items()})
         r = None
         try:
             s = rule(self.sym_xp, g, out, *vals, **kws)
-            # The same bits and the same type: a rule may hand the next rule more than
-            # numbers (the cross-entropy's ThroughSigmoid carries dZ to the sigmoid's rule),
-            # and only calling the rule itself reproduces that.
-            if isinstance(s, S.Sym) and type(s.value) is type(real) and same(s.value, real):
+            # The same bits and the same type, and the same gradient handed over to the next
+            # rule (the cross-entropy hands the sigmoid's rule dZ, see xp.hand_over).
+            if isinstance(s, S.Sym) and type(s.value) is type(real) and same(s.value, real) \
+                    and self._same_hand_over(s.value, real):
                 r = s
         except Exception:
             pass

@@ -59,8 +59,8 @@ def _generate(gen: OpWriter, outputs: list[Tensor], params: list[tuple[str, Any]
         pname = b.fresh(name)
         param_names.append(pname)
         if isinstance(leaf, Tensor):
-            gen.fwd[leaf] = S.atom(pname, leaf.data)
-            gen.arrays[id(leaf.data)] = gen.fwd[leaf]  # its array used as a constant
+            gen.fwd[leaf] = S.atom(pname, leaf._data)
+            gen.arrays[id(leaf._data)] = gen.fwd[leaf]  # its array used as a constant
         else:
             gen.arrays[id(leaf)] = S.atom(pname, leaf)
     order = [t for t in topological_order(outputs[0]) if not t.is_leaf]  # eager's order
@@ -83,7 +83,7 @@ def _generate(gen: OpWriter, outputs: list[Tensor], params: list[tuple[str, Any]
     grads: dict[Tensor, S.Sym] = {}
     seed = None
     if root in needs:
-        seed = S.atom(b.fresh("d" + identifier(root.name or "J")), np.ones_like(root.data))
+        seed = S.atom(b.fresh("d" + identifier(root.name or "J")), np.ones_like(root._data))
         grads[root] = seed
     for t in order:
         g = grads.get(t)

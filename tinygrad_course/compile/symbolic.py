@@ -18,7 +18,7 @@ import numpy as np
 
 from .names import Bindings
 
-__all__ = ["Sym", "NotSymbolic", "lift", "call", "atom", "binary", "bindings"]
+__all__ = ["Sym", "HandedOver", "NotSymbolic", "lift", "call", "atom", "binary", "bindings"]
 
 # Python's precedence levels, higher binds tighter (an atom needs no parentheses).
 ATOM, POSTFIX, POWER, UNARY, MUL, ADD = 17, 16, 14, 13, 12, 11
@@ -38,6 +38,7 @@ _METHODS = frozenset({"sum", "mean", "max", "min", "prod", "reshape", "transpose
                       "ravel", "squeeze", "swapaxes", "copy", "all", "any", "clip"})
 
 
+_AS_METHOD = frozenset({"sum", "max", "min", "prod"})  # numpy's wrappers call these methods
 _UNSET: Any = object()  # "compute the value" (a computed value may be None)
 
 
@@ -88,6 +89,8 @@ class Sym:
             raise NotSymbolic(f"np.{ufunc.__name__}.{method_}")
         if method_ == "reduce":
             if ufunc is np.add:
+                if isinstance(inputs[0], Sym) and type(inputs[0].value) is np.ndarray:
+                    return method(inputs[0], "sum", inputs[1:], kw)
                 return call(np.sum, "np.sum", inputs, kw)
             return call(ufunc.reduce, f"np.{ufunc.__name__}.reduce", inputs, kw)
         name = ufunc.__name__
@@ -102,10 +105,26 @@ class Sym:
         name = getattr(func, "__name__", "")
         if vars(np).get(name) is not func:
             raise NotSymbolic(f"numpy function {name}")
+        if name in _AS_METHOD and args and isinstance(args[0], Sym) \
+                and type(args[0].value) is np.ndarray:
+            # np.sum(x, ...) calls x.sum(...) after a few µs of Python: write the method
+            return method(args[0], name, args[1:], kwargs)
         return call(func, f"np.{name}", args, kwargs)
 
     def __repr__(self) -> str:
         return f"Sym({self.template!r})"
+
+
+class HandedOver(Sym):
+    """A gradient that carries another for the next rule back (``xp.hand_over``): ``dz``."""
+
+    __slots__ = ("dz",)
+
+    @classmethod
+    def of(cls, da: Sym, dz: Sym, value: Any) -> HandedOver:
+        h = cls(da.template, da.children, da.needs, da.prec, value)
+        h.dz = dz
+        return h
 
 
 def _binop(name: str, reflected: bool = False) -> Any:
@@ -241,6 +260,9 @@ def _plain_ints(x: Any) -> Any:
 def method(self: Sym, name: str, args: Any, kwargs: dict[str, Any]) -> Sym:
     if name in ("reshape", "transpose", "swapaxes"):  # their arguments are axes or shapes
         args = _plain_ints(args)
+    axis = kwargs.get("axis")
+    if isinstance(axis, tuple) and len(axis) == 1:  # the same reduction, as one reads it
+        kwargs = {**kwargs, "axis": _plain_ints(axis[0])}
     inner = call(getattr(self.value, name), "", args, kwargs)
     if name == "reshape" and np.shape(inner.value) == self.shape:
         return self  # reshaping to the same shape: the same numbers, one view fewer

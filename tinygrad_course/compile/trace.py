@@ -85,7 +85,7 @@ class Trace:
 def _stand_in(x: Any, name: str) -> Any:
     if isinstance(x, Tensor):
         t = Tensor(np.empty(0, dtype=x.dtype))
-        t.data, t.requires_grad = x.data, True
+        t._data, t.requires_grad = x._data, True
         t.name = x.name or name
         return t
     return x
@@ -157,21 +157,21 @@ def _nudge(a: np.ndarray) -> np.ndarray:
 def _check_constants(fn: Any, args: tuple[Any, ...], names: list[str], outs: list[Tensor],
                      captured: list[Tensor]) -> None:
     """Trace again with every input nudged: the graph must have the same ops and constants."""
-    nudged = tuple(Tensor(_nudge(a.data), requires_grad=a.requires_grad, name=a.name)
+    nudged = tuple(Tensor(_nudge(a._data), requires_grad=a.requires_grad, name=a.name)
                    if isinstance(a, Tensor) else
                    (_nudge(a) if isinstance(a, np.ndarray) else a) for a in args)
-    saved = [t.data for t in captured]
+    saved = [t._data for t in captured]
     try:
         for t in captured:
-            t.data = _nudge(t.data)
+            t._data = _nudge(t._data)  # the slot: nothing is stamped as changed
         _, outs2 = _run(fn, nudged, names)
     finally:
         for t, d in zip(captured, saved):
-            t.data = d
+            t._data = d
     first = _nodes(outs)
     second = _nodes(outs2)
-    own = {id(a.data if isinstance(a, Tensor) else a) for a in args}
-    own |= {id(a.data if isinstance(a, Tensor) else a) for a in nudged}
+    own = {id(a._data if isinstance(a, Tensor) else a) for a in args}
+    own |= {id(a._data if isinstance(a, Tensor) else a) for a in nudged}
     if [t.op for t in first] != [t.op for t in second]:
         raise CompileError(
             "tc.compile: the function ran different operations when its inputs changed "
@@ -196,9 +196,9 @@ def _check_constants(fn: Any, args: tuple[Any, ...], names: list[str], outs: lis
 
 def _moved(x: Any, y: Any) -> bool:
     if isinstance(x, Tensor):
-        x = x.data
+        x = x._data
     if isinstance(y, Tensor):
-        y = y.data
+        y = y._data
     if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
         return not (isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and same(x, y))
     try:

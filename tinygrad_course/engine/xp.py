@@ -16,6 +16,13 @@ under ``NUMPY`` and as a Tensor (recorded) under ``TENSOR``:
 - ``scatter(x, index, shape)``: zeros of ``shape`` with ``x`` added at ``index`` (the adjoint
   of ``getitem``; repeated indices add up).
 - ``matmul(a, b)``: numpy's ``@``.
+- ``hand_over(da, dz, rule)`` and ``handed(g)``: a rule may hand the next rule back a
+  gradient it computed better (the cross-entropy gives the sigmoid's rule the course's exact
+  ``dZ = (A - Y)/m``, where ``dA·σ'(Z)`` vanishes at saturated outputs). ``dz`` is a function
+  of no arguments, ``rule`` its text (for generated code). Under ``NUMPY`` ``hand_over``
+  returns ``da`` carrying ``dz()`` and ``handed`` gives it back (None for any other gradient,
+  e.g. a sum of several); under ``TENSOR`` nothing is handed over: gradients of gradients
+  take the plain chain rule.
 
 The Tensor side records ops, so this module sits above recording (record.py) and below
 backward.py, the only module that chooses between the two.
@@ -31,17 +38,28 @@ import numpy as np
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
+from .ops.loss import ThroughSigmoid
 from .ops.registry import _scatter, unbroadcast
 from .record import TensorBase, _binary, _unary, apply, raw
 
 __all__ = ["NUMPY", "TENSOR", "NAMES"]
 
 NAMES = frozenset({"const", "exp", "log", "reshape", "transpose", "broadcast_to", "unbroadcast",
-                   "scatter", "getitem", "matmul"})
+                   "scatter", "getitem", "matmul", "hand_over", "handed"})
 
 
 def _const(x: Any) -> Any:
     return x
+
+
+def _hand_over(da: Any, dz: Any, rule: str) -> Any:
+    through = np.asarray(da).view(ThroughSigmoid)
+    through.dz = dz()
+    return through
+
+
+def _handed(g: Any) -> Any:
+    return g.dz if type(g) is ThroughSigmoid else None
 
 
 NUMPY = SimpleNamespace(
@@ -57,6 +75,8 @@ NUMPY = SimpleNamespace(
     scatter=_scatter,
     getitem=lambda x, index: x[index],
     matmul=np.matmul,
+    hand_over=_hand_over,
+    handed=_handed,
 )
 
 
@@ -77,4 +97,6 @@ TENSOR = SimpleNamespace(
                                                            "shape": tuple(shape)}),
     getitem=lambda x, index: apply(M.GETITEM, (x,), {"index": index}),
     matmul=lambda a, b: _binary(L.MATMUL, a, b),
+    hand_over=lambda da, dz, rule: da,
+    handed=lambda g: None,
 )

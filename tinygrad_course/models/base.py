@@ -179,7 +179,7 @@ class Model(InteropMixin, Module):
         forward = lambda: loss(net(X))  # noqa: E731
         if compile:
             from ..compile.training import compiled_full_batch
-            forward = compiled_full_batch(forward)
+            return compiled_full_batch(forward, opt)
 
         def step() -> float:
             # Only the parameters require grad, so backward never computes dX.
@@ -197,9 +197,10 @@ class Model(InteropMixin, Module):
         rng = np.random.default_rng(seed)
         net, loss = self._forward_for_training(), self.cost
         batch_cost = lambda xb, yb: loss(net(xb), yb)  # noqa: E731
+        compiled = None
         if compile:
-            from ..compile.training import compiled_batch_cost
-            batch_cost = compiled_batch_cost(net, loss, type(self).cost is Model.cost)
+            from ..compile.training import compiled_batch_step
+            compiled = compiled_batch_step(net, loss, type(self).cost is Model.cost, opt)
 
         def epoch() -> float:
             perm = rng.permutation(m)
@@ -208,6 +209,9 @@ class Model(InteropMixin, Module):
             for k in range(0, m, batch_size):
                 xb = Tensor(xs[:, k:k + batch_size], dtype=dtype)
                 yb = Tensor(ys[:, k:k + batch_size], dtype=dtype)
+                if compiled is not None:
+                    total += compiled(xb, yb) * xb.shape[1]
+                    continue
                 cost = batch_cost(xb, yb)
                 total += cost.item() * xb.shape[1]
                 cost.backward()

@@ -13,18 +13,26 @@ import numpy as np
 from .registry import defop
 
 
-def _saturated(a: Any, eps: float) -> bool:
-    return bool(eps) and isinstance(a, np.ndarray) and (
-        a.min(initial=1.0) < eps or a.max(initial=0.0) > 1 - eps)
+def clip_saturated(a: Any, eps: float) -> Any:
+    """A clipped into [eps, 1 - eps]: large finite costs at A = 0 or 1 instead of inf and nan.
+
+    Inside that range (every printed course cost) the clip changes no value, so eager code
+    skips the pass unless A saturated; anything else (a symbolic array in ``tc.compile``)
+    always clips, which gives the same numbers and stays right when A saturates later.
+    """
+    if not eps:
+        return a
+    if isinstance(a, np.ndarray) and not (a.min(initial=1.0) < eps
+                                          or a.max(initial=0.0) > 1 - eps):
+        return a
+    # np.clip's own numbers (nan stays nan) without its Python wrapper
+    return np.minimum(np.maximum(a, eps), 1 - eps)
 
 
 def _bce(a: Any, y: Any, one_minus_y: Any, scale: float, eps: float = 0.0,
          from_sigmoid: bool = False) -> Any:
-    # J = -1/m * sum(Y log A + (1 - Y) log(1 - A)), in the course's order of operations. A is
-    # clipped into [eps, 1 - eps] only if it saturated, so inside that range (every printed
-    # course cost) nothing changes, and A = 0 or 1 gives a large finite cost, not nan.
-    if _saturated(a, eps):
-        a = np.clip(a, eps, 1 - eps)
+    # J = -1/m * sum(Y log A + (1 - Y) log(1 - A)), in the course's order of operations.
+    a = clip_saturated(a, eps)
     return np.sum(y * np.log(a) + one_minus_y * np.log(1 - a)) * scale
 
 
@@ -53,14 +61,13 @@ def _bce_vjp_a(xp: Any, g: Any, out: Any, a: Any, y: Any, one_minus_y: Any, scal
                eps: float = 0.0, from_sigmoid: bool = False) -> Any:
     # The course's dAL, on the clipped A where A saturated: large and finite, never 0 (the
     # clip's own derivative would be 0 there, and the gradient would vanish).
-    a_c = np.clip(a, eps, 1 - eps) if _saturated(a, eps) else a
+    a_c = clip_saturated(a, eps)
     da = g * scale * (y / a_c - _one_minus(y, one_minus_y) / (1 - a_c))
-    if not from_sigmoid or not isinstance(a, np.ndarray):  # under create_graph: plain chain
+    if not from_sigmoid:
         return da
-    through = np.asarray(da).view(ThroughSigmoid)
     m = round(-1.0 / scale)  # the number of examples (scale is -1/m)
-    through.dz = (a - y) / m * g  # the course's dZ = (A - Y)/m, bit for bit
-    return through
+    # The course's dZ = (A - Y)/m, bit for bit, handed to the sigmoid's rule with dA.
+    return xp.hand_over(da, lambda: (a - y) / m * g, "binary_cross_entropy(σ(Z)): (A-Y)/m")
 
 
 BINARY_CROSS_ENTROPY = defop(
