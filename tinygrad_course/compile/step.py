@@ -52,7 +52,8 @@ class CompiledStep:
             raise CompileError("tc.compile_step: a training step cannot run inside a function "
                                "that tc.compile is tracing")
         e = self.compiled.entry(*args)
-        inputs = [a for a in args if isinstance(a, (Tensor, np.ndarray))] + e.captured
+        inputs: list[Any] = [a for a in args if isinstance(a, (Tensor, np.ndarray))]
+        inputs += e.captured
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         J, _, saved = e.forward(*arrays)
         if J.size != 1:
@@ -64,7 +65,7 @@ class CompiledStep:
         opt.begin()
         slot = self.slot
         for k, g in zip(e.gen.grad_params, grads):
-            p = inputs[k]
+            p: Tensor = inputs[k]  # a gradient is computed for Tensors only
             p.grad = g = _owned(g)
             s = slot.get(p)
             if s is not None:

@@ -119,6 +119,7 @@ class HandedOver(Sym):
     """A gradient that carries another for the next rule back (``xp.hand_over``): ``dz``."""
 
     __slots__ = ("dz",)
+    dz: Sym
 
     @classmethod
     def of(cls, da: Sym, dz: Sym, value: Any) -> HandedOver:
