@@ -12,8 +12,9 @@ from tinygrad_course.nn.scope import mark_call
 from tinygrad_course.viz import chain_rule, tensor_html
 from tinygrad_course.viz.walk import GraphWalk, count_upto
 
-NODE = re.compile(r"^\t+(\w+) \[(.*)\]$", re.M)
-EDGE = re.compile(r"^\t(\w+) -> (\w+)(?: \[(.*)\])?$", re.M)
+NODE = re.compile(r"^\t+(\w+)(?: \[(.*)\])?$")
+EDGE = re.compile(r"^\t+(\w+) -> (\w+)(?: \[(.*)\])?$")
+DEFAULTS = re.compile(r"^\t+(node|edge) \[(.*)\]$")
 
 
 def seed(backward: bool = True) -> dict[str, Tensor]:
@@ -21,15 +22,61 @@ def seed(backward: bool = True) -> dict[str, Tensor]:
     return seed_graph(backward=backward)
 
 
+def attr_dict(text: str) -> dict[str, str]:
+    """The ``key=value`` pairs of a DOT attribute list, each value as written: quoted,
+    HTML-like (``<...>``, nested tags included) or bare."""
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(text):
+        m = re.compile(r" *(\w+)=").match(text, i)
+        assert m, text[i:]
+        key, i = m.group(1), m.end()
+        j = i
+        if text[i] == "<":
+            depth = 0
+            while True:
+                depth += {"<": 1, ">": -1}.get(text[j], 0)
+                j += 1
+                if depth == 0:
+                    break
+        elif text[i] == '"':
+            j += 1
+            while text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            j += 1
+        else:
+            while j < len(text) and text[j] != " ":
+                j += 1
+        out[key] = text[i:j]
+        i = j
+    return out
+
+
 class Dot:
     """The parts of a DOT source that tests look at."""
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.nodes = {m.group(1): m.group(2) for m in NODE.finditer(source)}
-        # Every edge carries its id (E_tail_head, for the step page); tests look at the rest.
-        self.edges = [(m.group(1), m.group(2), re.sub(r" ?\bid=E_\w+", "", m.group(3) or ""))
-                      for m in EDGE.finditer(source)]
+        self.nodes: dict[str, str] = {}  # each node's own attributes, as written
+        self.attrs: dict[str, dict[str, str]] = {}  # ... with the defaults of its scope
+        self.edges: list[tuple[str, str, str]] = []
+        self.edge_attrs: dict[tuple[str, str], dict[str, str]] = {}
+        scopes = [({}, {})]  # node and edge defaults, innermost last
+        for line in source.splitlines():
+            if line.endswith("{"):
+                scopes.append((dict(scopes[-1][0]), dict(scopes[-1][1])))
+            elif line.strip() == "}":
+                scopes.pop()
+            elif m := DEFAULTS.match(line):
+                scopes[-1][m.group(1) == "edge"].update(attr_dict(m.group(2)))
+            elif m := EDGE.match(line):
+                own = m.group(3) or ""
+                self.edges.append((m.group(1), m.group(2), own))
+                self.edge_attrs[(m.group(1), m.group(2))] = {**scopes[-1][1],
+                                                             **attr_dict(own)}
+            elif (m := NODE.match(line)) and m.group(1) != "graph":
+                self.nodes[m.group(1)] = m.group(2) or ""
+                self.attrs[m.group(1)] = {**scopes[-1][0], **attr_dict(m.group(2) or "")}
         self.ids = {}
         for node_id, attrs in self.nodes.items():
             m = re.search(r"<b>(.*?)</b>", attrs)
@@ -56,24 +103,27 @@ def test_seed_nodes_values_and_gradients() -> None:
         label = dot.nodes[dot.ids[name]]
         assert f">{name} = {value}<" in label
         assert f">de/d{name} = {grad}<" in label
-    ops = {dot.nodes[dot.op_of(n)].split('"')[1] for n in "cde"}
-    assert ops == {"+", "*"}
+    ops = {dot.attrs[dot.op_of(n)]["label"] for n in "cde"}
+    assert ops == {'"+"', '"*"'}
+    assert {dot.attrs[dot.op_of(n)]["tooltip"] for n in "cde"} == {"add", "mul"}
     assert len([n for n in dot.nodes if n.startswith("O")]) == 3  # one node per op
 
 
 def test_seed_edges_carry_local_derivatives_with_numbers() -> None:
     dot = Dot(draw_graph(seed()["e"]).source)
-    assert 'label="∂e/∂c = d = 2"' in dot.edge("c", "e")
-    assert 'label="∂e/∂d = c = 3"' in dot.edge("d", "e")
-    assert 'label="∂c/∂a = 1"' in dot.edge("a", "c")
-    assert 'label="∂c/∂b = 1"' in dot.edge("b", "c")
-    assert 'label="∂d/∂b = 1"' in dot.edge("b", "d")
+    assert 'label=<∂e/∂c = d = 2>' in dot.edge("c", "e")
+    assert 'label=<∂e/∂d = c = 3>' in dot.edge("d", "e")
+    assert 'label=<∂c/∂a = 1>' in dot.edge("a", "c")
+    assert 'label=<∂c/∂b = 1>' in dot.edge("b", "c")
+    assert 'label=<∂d/∂b = 1>' in dot.edge("b", "d")
     # op -> output edges, plus the constant 1 of d = b + 1 drawn as its own small node
     for name in "cde":
         assert (dot.op_of(name), dot.ids[name], "") in dot.edges
-    const = [n for n, a in dot.nodes.items() if n.startswith("K")]
-    assert len(const) == 1 and dot.nodes[const[0]].startswith("label=1 ")
-    assert not any(t == const[0] and "label" in a for t, _, a in dot.edges)
+    const = [n for n in dot.nodes if n.startswith("K")]
+    assert len(const) == 1 and dot.attrs[const[0]]["label"] == "<1>"
+    assert dot.attrs[const[0]]["shape"] == "plaintext"
+    (edge,) = [a for (t, _), a in dot.edge_attrs.items() if t == const[0]]
+    assert "label" not in edge and edge["style"] == "dashed"
 
 
 def test_kinds_look_different_and_the_root_stands_out() -> None:
@@ -84,13 +134,11 @@ def test_kinds_look_different_and_the_root_stands_out() -> None:
     J = Z.sum()
     J.name = "J"
     dot = Dot(draw_graph(J).source)
-    kinds = {n: re.search(r"tooltip=(\w+)", dot.nodes[dot.ids[n]]).group(1)
-             for n in ("X", "w", "Z", "J")}
+    kinds = {n: dot.attrs[dot.ids[n]]["tooltip"] for n in ("X", "w", "Z", "J")}
     assert kinds == {"X": "input", "w": "parameter", "Z": "intermediate", "J": "output"}
-    # a box without its own fillcolor has the graph's default one (intermediate, white)
-    default = re.search(r'^\tnode \[fillcolor="([^"]+)"', dot.source, re.M).group(1)
-    fills = {n: (re.findall(r'fillcolor="([^"]+)"', dot.nodes[dot.ids[n]]) or [default])[0]
-             for n in kinds}
+    # an intermediate box states neither: the graph's defaults are its tooltip and fill
+    assert "tooltip" not in dot.nodes[dot.ids["Z"]] and "fill" not in dot.nodes[dot.ids["Z"]]
+    fills = {n: dot.attrs[dot.ids[n]]["fillcolor"] for n in kinds}
     assert len(set(fills.values())) == 4
     assert "penwidth=2.5" in dot.nodes[dot.ids["J"]]
     assert "penwidth" not in dot.nodes[dot.ids["Z"]]
@@ -156,10 +204,10 @@ def test_tensor_graph_edges_show_the_rule_in_course_notation() -> None:
     J = A.mean()
     J.name = "J"
     dot = Dot(draw_graph(J).source)
-    assert 'label="∂Z/∂W: dZ·A_prevᵀ"' in dot.edge("W", "Z")
-    assert 'label="∂Z/∂A_prev: Wᵀ·dZ"' in dot.edge("A_prev", "Z")
-    assert 'label="∂A/∂Z: σ(Z)·(1-σ(Z))"' in dot.edge("Z", "A")
-    assert 'label="∂J/∂A: 1/n"' in dot.edge("A", "J")
+    assert 'label=<∂Z/∂W: dZ·A_prevᵀ>' in dot.edge("W", "Z")
+    assert 'label=<∂Z/∂A_prev: Wᵀ·dZ>' in dot.edge("A_prev", "Z")
+    assert 'label=<∂A/∂Z: σ(Z)·(1-σ(Z))>' in dot.edge("Z", "A")
+    assert 'label=<∂J/∂A: 1/n>' in dot.edge("A", "J")
 
 
 def test_values_small_in_full_large_summarized() -> None:
@@ -248,7 +296,8 @@ def test_layers_become_labelled_clusters() -> None:
         assert f"\t{dot.ids[name]} [" in one
     for name in ("X", "A[1]", "W[2]", "J"):
         assert f"\t{dot.ids[name]} [" not in one
-    assert f"\t{dot.op_of('Z[1]')} [" in one  # the layer's ops sit in it too
+    # the layer's ops sit in it too (a bare statement: the op scope's defaults say the rest)
+    assert re.search(rf"^\t+{dot.op_of('Z[1]')}( \[.*\])?$", one, re.M)
 
 
 def test_nested_calls_nest_clusters() -> None:

@@ -52,6 +52,10 @@ def test_svg_shows_values_gradients_and_edge_derivatives(tmp_path: Path) -> None
         assert f">{text}</text>" in svg, text
     assert svg.count('class="node"') == 5 + 3 + 1  # tensors, ops, the constant 1
     assert svg.count('class="edge"') == 9
+    # The ids are defaults of the graph (\N, E_\T_\H) that dot expands for each node and edge.
+    ids = re.findall(r'<g id="([^"]+)" class="(?:node|edge)"', svg)
+    assert len(ids) == len(set(ids)) == 18
+    assert {"T0", "O2", "K3_1", "E_T0_O2", "E_O2_T2", "E_K3_1_O3"} <= set(ids)
 
 
 @needs_dot

@@ -5,9 +5,10 @@ step-by-step page works on it unchanged. Used only by ``save_backward_steps``.""
 from __future__ import annotations
 
 from ..engine.tensor import Tensor
-from .draw import FILL, Drawing, kind_of
+from .draw import Drawing
 from .escape import esc
 from .labels import GRAD_COLOR, input_name, tensor_lines
+from .styles import FILL, kind_of
 
 __all__ = ["basic_svg"]
 

@@ -1,8 +1,10 @@
 """``draw_graph``: a computation graph as a ``graphviz.Digraph``, built with graphviz's own API.
 
-Every node and edge gets an ``id`` (``T3`` a tensor, ``O3`` the op that made it, ``E_T1_O3`` an
-edge), so the step-by-step page can light up one step of one layout. User text reaches a label
-only through :func:`~tinygrad_course.viz.escape.esc`; labels are HTML-like (``<...>``).
+Every node and edge has an ``id`` (``T3`` a tensor, ``O3`` the op that made it, ``E_T1_O3`` an
+edge), so the step-by-step page can light up one step of one layout; the ids, like every
+attribute that most nodes share, are defaults of the graph or of a scope (``styles``). User text
+reaches a label only through :func:`~tinygrad_course.viz.escape.esc`; the labels of tensors,
+constants and edges are HTML-like (``<...>``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,18 @@ from .chain import ChainContext, ChainRule
 from .clusters import Cluster, find_clusters
 from .escape import esc
 from .labels import edge_label, html_lines, input_name, shape_text, tensor_label
+from .styles import (
+    CLUSTER_STYLE,
+    CONST_EDGE,
+    CONST_STYLE,
+    EDGE_STYLE,
+    FILL,
+    GRAPH_STYLE,
+    PATH_COLOR,
+    TENSOR_STYLE,
+    kind_of,
+    op_style,
+)
 from .walk import GraphWalk
 
 if TYPE_CHECKING:  # graphviz is imported when a picture is made, not with the package
@@ -27,18 +41,6 @@ DEFAULT_MAX_NODES = 10_000
 # A tensor used by more ops than this is drawn once, plus a small copy next to each further
 # use: long edges from one node to every rank are what make ``dot`` take minutes.
 FAN_OUT = 4
-
-# Leaves, parameters and intermediates look different; the root stands out.
-FILL = {"output": "#ffe08a", "parameter": "#cfe3ff", "input": "#e6e6e6",
-        "intermediate": "#ffffff"}
-PATH_COLOR = "#d62728"
-# Op nodes and constants are drawn inside an unnamed subgraph (a scope for node defaults, no
-# effect on the layout) per cluster, so each node states only what differs.
-OP_STYLE = {"shape": "circle", "style": "filled", "fillcolor": "#f2f2f2", "margin": "0.02",
-            "width": "0.3", "height": "0.3"}
-CONST_STYLE = {"shape": "plaintext", "style": "", "fontcolor": "#666666", "fontsize": "10",
-               "tooltip": "constant"}
-
 
 def draw_graph(root: Tensor, *, show_data: bool = True, show_grad: bool = True,
                show_edge_derivatives: bool = True, rankdir: str = "LR",
@@ -69,15 +71,6 @@ def draw_graph(root: Tensor, *, show_data: bool = True, show_grad: bool = True,
                    show_edge_derivatives=show_edge_derivatives, rankdir=rankdir,
                    highlight=highlight, collapse_layers=collapse_layers, max_nodes=max_nodes,
                    show_constants=show_constants).digraph()
-
-
-def kind_of(t: Tensor, root: Tensor) -> str:
-    """``output``, ``parameter`` (a leaf that wants a gradient), ``input`` or ``intermediate``."""
-    if t is root:
-        return "output"
-    if t.is_leaf:
-        return "parameter" if t.requires_grad else "input"
-    return "intermediate"
 
 
 class Drawing:
@@ -118,7 +111,6 @@ class Drawing:
                 for i, x in enumerate(t.inputs):
                     if isinstance(x, Tensor) and x.requires_grad and id(x) in walk.kept:
                         self.edge_labels[(id(t), i)] = edge_label(t, i, walk.names)
-        self.nodes = self.edges = 0  # counted by digraph(), for the rendering budget
         # The drawn edge ids of each (input, consumer) pair, for the step-by-step page.
         self.edge_ids: dict[tuple[int, int], list[str]] = {}
 
@@ -134,78 +126,81 @@ class Drawing:
         from .picture import Picture  # imports graphviz: only when a picture is made
 
         walk = self.walk
-        g = Picture("computation_graph", graph_attr={
-            "rankdir": self.rankdir, "fontname": "Helvetica", "nodesep": "0.25",
-            "ranksep": "0.35"},
-            # The tensor box is the default: on a 10,000-tensor graph graphviz's quoting of
-            # each attribute of each node is most of the time spent here.
-            node_attr={"fontname": "Helvetica", "fontsize": "11", "shape": "box",
-                       "style": "rounded,filled", "fillcolor": FILL["intermediate"]},
-            edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"})
-        self.nodes = self.edges = 0
+        g = Picture("computation_graph", graph_attr={**GRAPH_STYLE, "rankdir": self.rankdir},
+                    node_attr=TENSOR_STYLE, edge_attr=EDGE_STYLE)
         self.edge_ids = {}
         chain = self.chain
         on_path = chain.on_path if chain else frozenset()
-        hot_edges = chain.path_edges if chain else frozenset()
         subgraphs: dict[int, graphviz.Digraph] = {}
-        collapsed = {id(b) for b in self.box.values()}
+        box = self.box
+        collapsed = {id(b) for b in box.values()}
         for c in self.clusters:
             if id(c) not in collapsed:
                 subgraphs[id(c)] = graphviz.Digraph(f"cluster_{walk.index[c.key]}", graph_attr={
-                    "label": esc(c.title(walk.names, self.owner)),
-                    "style": "rounded,dashed", "color": "#7a7a7a", "fontsize": "11",
-                    "labeljust": "l"})
+                    "label": esc(c.title(walk.names, self.owner)), **CLUSTER_STYLE})
 
         def home(t: Tensor) -> graphviz.Digraph:
             """The subgraph a tensor (and its op) is drawn in."""
             c: Cluster | None = self.owner.get(id(t))
-            if c is not None and id(t) in self.box:
+            if c is not None and id(t) in box:
                 c = c.parent
             return subgraphs[id(c)] if c is not None else g
 
-        # Per subgraph: the unnamed op and constant scopes its ops are drawn in.
-        Scope = tuple[graphviz.Digraph, graphviz.Digraph, graphviz.Digraph]
-        scopes: dict[int, Scope] = {}
+        # The scopes in each subgraph: one per kind of op, keyed by the op, and one for the
+        # constants (key 0), whose node and edge defaults carry everything but the label.
+        scopes: dict[tuple[int, int], tuple[graphviz.Digraph, graphviz.Digraph]] = {}
 
-        def op_scope(t: Tensor) -> Scope:
-            sub = home(t)
-            scope = scopes.get(id(sub))
-            if scope is None:  # two Digraphs per subgraph, not per op
-                scope = scopes[id(sub)] = (sub, graphviz.Digraph(node_attr=OP_STYLE),
-                                           graphviz.Digraph(node_attr=CONST_STYLE))
-            return scope
+        def scope(sub: graphviz.Digraph, op: Any) -> graphviz.Digraph:
+            key = (id(sub), id(op) if op is not None else 0)
+            if key not in scopes:
+                scopes[key] = (sub, graphviz.Digraph(
+                    node_attr=op_style(op) if op is not None else CONST_STYLE,
+                    edge_attr=None if op is not None else CONST_EDGE))
+            return scopes[key][1]
 
         drawn_boxes: set[int] = set()
+        # Constants are alive in the graph while it is drawn, so id() names them here.
+        const_labels: dict[int, str] = {}
+        const_edges: dict[int, list[tuple[str, str]]] = {}
         for k, t in enumerate(walk.order):
-            layer = self.box.get(id(t))
+            layer = box.get(id(t))
             if layer is not None:
                 if id(layer) not in drawn_boxes:
                     drawn_boxes.add(id(layer))
-                    self._node(home(t), self.tid(t), self._box_label(layer), shape="box3d",
-                               style="filled", fillcolor="#eef3e2",
-                               tooltip="collapsed layer")
+                    home(t).node(self.tid(t), self._box_label(layer), shape="box3d",
+                                 style="filled", fillcolor="#eef3e2", tooltip="collapsed layer")
                 continue
-            kind = kind_of(t, self.root)
-            attrs = {"tooltip": kind}
-            if kind != "intermediate":
-                attrs["fillcolor"] = FILL[kind]
+            kind, hot = kind_of(t, self.root), id(t) in on_path
+            attrs = {} if kind == "intermediate" else {"fillcolor": FILL[kind], "tooltip": kind}
             if kind == "output":
                 attrs.update(penwidth="2.5", color="#b8860b")
-            if id(t) in on_path:
+            if hot:
                 attrs.update(color=PATH_COLOR, penwidth="2.5")
-            self._node(home(t), f"T{k}", self._tensor_label(t), **attrs)
-            if t.op is not None:
-                _, ops, consts = op_scope(t)
-                self._op(ops, consts, t, k, id(t) in on_path)
-        for sub, ops, consts in scopes.values():
-            sub.subgraph(ops)
-            sub.subgraph(consts)
+            sub = home(t) if subgraphs else g
+            sub.node(f"T{k}", self._tensor_label(t), **attrs)
+            if t.op is None:
+                continue
+            # The op's label and tooltip are its scope's. Constants' labels are HTML-like too:
+            # graphviz passes ``<...>`` through, where a quoted string costs it two regex scans.
+            scope(sub, t.op).node(f"O{k}", **({"color": PATH_COLOR, "penwidth": "2"}
+                                              if hot else {}))
+            if self.show_constants:
+                for i, x in enumerate(t.inputs):
+                    if not isinstance(x, Tensor):
+                        consts = scope(sub, None)
+                        if id(x) not in const_labels:  # the same constant, used again
+                            const_labels[id(x)] = f"<{esc(input_name(x, {}))}>"
+                        consts.node(f"K{k}_{i}", const_labels[id(x)])
+                        const_edges.setdefault(id(consts), []).append((f"K{k}_{i}", f"O{k}"))
+        for _, (sub, sc) in sorted(scopes.items(), key=lambda item: item[0][1] == 0):
+            sc.edges(const_edges.get(id(sc), []))  # after its nodes, in the same order
+            sub.subgraph(sc)  # the constants' scopes last
         # Clusters go in innermost first, so each is complete when its parent takes it.
         for c in sorted(self.clusters, key=lambda c: -c.depth):
             if id(c) in subgraphs:
                 parent = subgraphs.get(id(c.parent)) if c.parent is not None else None
                 (parent if parent is not None else g).subgraph(subgraphs[id(c)])
-        self._all_edges(g, hot_edges, home)
+        self._all_edges(g, chain.path_edges if chain else frozenset(), home)
         if walk.left_out:
             self._more(g)
         if chain is not None:
@@ -214,14 +209,6 @@ class Drawing:
         return g
 
     # --- pieces -------------------------------------------------------------------------------
-    def _node(self, sub: graphviz.Digraph, name: str, label: str, **attrs: str) -> None:
-        self.nodes += 1
-        sub.node(name, label, id=name, **attrs)
-
-    def _edge(self, g: graphviz.Digraph, tail: str, head: str, **attrs: str) -> None:
-        self.edges += 1
-        g.edge(tail, head, **attrs)
-
     def _tensor_label(self, t: Tensor) -> str:
         names = self.walk.names
         grad = self.grads.get(id(t)) if self.show_grad else None
@@ -236,76 +223,63 @@ class Drawing:
         rows.append(esc(f"→ {names[id(out)]} {shape_text(out.shape)}"))
         return html_lines(rows)
 
-    def _op(self, ops: graphviz.Digraph, consts: graphviz.Digraph, t: Tensor, k: int,
-            hot: bool) -> None:
-        op = t.op
-        assert op is not None
-        attrs = {"tooltip": esc(op.name)}
-        if len(op.symbol) > 2:
-            attrs["shape"] = "ellipse"
-        if hot:
-            attrs.update(color=PATH_COLOR, penwidth="2")
-        self._node(ops, f"O{k}", esc(op.symbol), **attrs)
-        if self.show_constants:
-            for i, x in enumerate(t.inputs):
-                if not isinstance(x, Tensor):
-                    self._node(consts, f"K{k}_{i}", esc(input_name(x, {})))
-
     def _all_edges(self, g: graphviz.Digraph, hot: frozenset[tuple[int, int]],
                    home: Any) -> None:
-        walk = self.walk
+        walk, box, labels, edge_ids = self.walk, self.box, self.edge_labels, self.edge_ids
+        kept, index = walk.kept, walk.index
         seen: set[tuple[str, str]] = set()
         uses: dict[int, int] = {}
         for k, t in enumerate(walk.order):
             if t.op is None:
                 continue
-            inside = self.box.get(id(t))
-            head = self.tid(t) if inside is not None else f"O{k}"
-            if inside is None:
-                out_hot = any((id(x), id(t)) in hot for x in t.parents)
-                self._edge(g, head, f"T{k}", **({"color": PATH_COLOR, "penwidth": "2"}
-                                                if out_hot else {}))
+            it, head = id(t), f"O{k}"
+            inside = box.get(it)
+            if inside is not None:
+                head = self.tid(t)
+            elif hot and any((id(x), it) in hot for x in t.parents):
+                g.edge(head, f"T{k}", color=PATH_COLOR, penwidth="2")
+            else:  # edges(): the same statement, without the attribute-list machinery
+                g.edges([(head, f"T{k}")])
             for i, x in enumerate(t.inputs):
-                if not isinstance(x, Tensor):
-                    if self.show_constants and inside is None:
-                        self._edge(g, f"K{k}_{i}", head, color="#999999", style="dashed")
+                if not isinstance(x, Tensor) or id(x) not in kept:
                     continue
-                if id(x) not in walk.kept:
-                    continue
-                tail = self.tid(x)
+                ix = id(x)
+                tail = self.tid(x) if ix in box else f"T{index[ix]}"
                 if inside is not None:
                     # An edge into a collapsed layer: only from outside it, once per source.
-                    if self.box.get(id(x)) is inside or (tail, head) in seen:
+                    if box.get(ix) is inside or (tail, head) in seen:
                         continue
                     seen.add((tail, head))
-                    self._edge(g, tail, head)
+                    g.edges([(tail, head)])
                     continue
-                n = uses[id(x)] = uses.get(id(x), 0) + 1
-                if n > FAN_OUT and id(x) not in self.box:
+                n = uses[ix] = uses.get(ix, 0) + 1
+                if n > FAN_OUT and ix not in box:
                     # The summarized view of a much-used tensor: a copy of its name here.
-                    copy = f"R{walk.index[id(x)]}_{n}"
-                    self._node(home(t), copy, esc(walk.names[id(x)]),
-                               shape="box", style="rounded,dashed", color="#999999",
-                               tooltip="drawn once; a copy at each further use")
-                    tail = copy
-                attrs: dict[str, str] = {}
-                label = self.edge_labels.get((id(t), i))
-                box = self.box.get(id(x))
-                if label is not None and (box is None or box.output is x):
-                    attrs["label"] = esc(label)
-                if (id(x), id(t)) in hot:
-                    attrs.update(color=PATH_COLOR, fontcolor=PATH_COLOR, penwidth="2.5")
-                self._edge(g, tail, head, id=f"E_{tail}_{head}", **attrs)
-                self.edge_ids.setdefault((id(x), id(t)), []).append(f"E_{tail}_{head}")
+                    tail = f"R{index[ix]}_{n}"
+                    home(t).node(tail, esc(walk.names[ix]), shape="box", style="rounded,dashed",
+                                 color="#999999", tooltip="drawn once; a copy at each further use")
+                label = labels.get((it, i))
+                if label is not None and (ix not in box or box[ix].output is x):
+                    label = f"<{esc(label)}>"
+                else:
+                    label = None
+                if hot and (ix, it) in hot:
+                    g.edge(tail, head, label, color=PATH_COLOR, fontcolor=PATH_COLOR,
+                           penwidth="2.5")
+                elif label is not None:  # no keyword arguments: graphviz skips sorting them
+                    g.edge(tail, head, label)
+                else:
+                    g.edges([(tail, head)])
+                edge_ids.setdefault((ix, it), []).append(f"E_{tail}_{head}")
 
     def _more(self, g: graphviz.Digraph) -> None:
         walk = self.walk
         note = (f"… {walk.left_out:,} more tensors and {walk.left_out_ops:,} ops not drawn "
                 f"(max_nodes={self.max_nodes}; pass a larger max_nodes, or None, to draw them)")
-        self._node(g, "MORE", esc(note), shape="note", style="filled",
-                   fillcolor="#fff4e0", fontcolor="#8a5a00", tooltip="left out")
+        g.node("MORE", esc(note), shape="note", style="filled", fillcolor="#fff4e0",
+               fontcolor="#8a5a00", tooltip="left out")
         for k, t in enumerate(walk.order):
             if t.op is not None and walk.truncated(t):
-                self._edge(g, "MORE", self.tid(t) if id(t) in self.box else f"O{k}",
-                           style="dashed", color="#c08a2a")
+                g.edge("MORE", self.tid(t) if id(t) in self.box else f"O{k}", style="dashed",
+                       color="#c08a2a")
 

@@ -9,6 +9,7 @@ The same text reaches Graphviz HTML-like labels, Graphviz attributes (tooltips),
 from __future__ import annotations
 
 import html
+import re
 
 __all__ = ["esc"]
 
@@ -16,6 +17,9 @@ __all__ = ["esc"]
 # escapes, in every label and attribute, so a backslash is shown as the look-alike ``⧵``
 # (U+29F5); control characters (a NUL or ESC would corrupt DOT/XML) as their symbols (``␀``).
 _EXTRA = {ord("\\"): "⧵", **{c: f"&#{0x2400 + c};" for c in range(32)}, 0x7F: "&#9249;"}
+# Text without any character that either step changes is returned as it is: most labels (names,
+# numbers) have none, and one search is ~10x cheaper than escaping and translating.
+_CHANGED = re.compile(r"[&<>\"'\\\x00-\x1f\x7f]")
 
 
 def esc(text: object) -> str:
@@ -30,4 +34,7 @@ def esc(text: object) -> str:
     >>> esc("a\\\\N"), esc("x\\ny")
     ('a⧵N', 'x&#9226;y')
     """
-    return html.escape(str(text), quote=True).translate(_EXTRA)
+    s = str(text)
+    if _CHANGED.search(s) is None:
+        return s
+    return html.escape(s, quote=True).translate(_EXTRA)

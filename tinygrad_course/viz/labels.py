@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -17,6 +18,9 @@ __all__ = ["GRAD_COLOR", "SMALL", "edge_label", "fmt_number", "html_lines", "inp
 
 # Arrays with at most this many elements are shown in full; larger ones are summarized.
 SMALL = 8
+_FLOAT64 = np.dtype(np.float64)
+_SUM_IS_MEAN = (_FLOAT64, np.dtype(np.float32))
+_MIN, _MAX, _SUM = np.minimum.reduce, np.maximum.reduce, np.add.reduce
 # Gradient lines are drawn in this colour; the step-by-step page finds them by it in the SVG.
 GRAD_COLOR = "#1f4e9a"
 
@@ -44,18 +48,30 @@ def value_lines(a: Any) -> list[str]:
     ['min 0 · mean 49.5 · max 99']
     """
     arr = np.asarray(a)
-    if arr.size == 1:
+    size = arr.size
+    if size == 1:
         return [fmt_number(arr.reshape(()))]
-    if arr.size == 0:
+    if size == 0:
         return ["(empty)"]
-    if arr.size <= SMALL and arr.ndim <= 2:
+    if size <= SMALL and arr.ndim <= 2:
         rows = arr.reshape(1, -1) if arr.ndim <= 1 else arr
         return ["[" + ", ".join(fmt_number(v) for v in row) + "]" for row in rows]
+    # A graph has thousands of these, and np.min/np.mean spend more time in Python than in
+    # summing a small array. For float64/float32, sum / size is np.mean's own arithmetic (same
+    # bits; float16 sums in float32, ints in float64: those keep np.mean). A small array without
+    # NaN (its sum is not NaN) has exact min and max from Python's min/max over its values.
+    fast = arr.dtype in _SUM_IS_MEAN
     with np.errstate(all="ignore"):
-        lo, mean, hi = np.min(arr), np.mean(arr), np.max(arr)
+        mean = _SUM(arr, axis=None) / size if fast else np.mean(arr)
+        if fast and size <= 64 and mean == mean:
+            values = arr.ravel().tolist()
+            lo, hi = min(values), max(values)
+        else:
+            lo, hi = _MIN(arr, axis=None), _MAX(arr, axis=None)
     return [f"min {fmt_number(lo)} · mean {fmt_number(mean)} · max {fmt_number(hi)}"]
 
 
+@functools.lru_cache(maxsize=256)  # a picture asks for the same few shapes thousands of times
 def shape_text(shape: tuple[int, ...]) -> str:
     """A shape as numpy prints it: ``(4, 2)``, ``(3,)``, ``()``."""
     return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
@@ -69,7 +85,7 @@ def tensor_lines(name: str, t: Tensor, *, show_data: bool, grad: Any,
     ('b', ['b = 1'], ['de/db = 5'])
     """
     header = name + (f" {shape_text(t.shape)}" if t.ndim else "")
-    if t.dtype != np.float64:
+    if t.dtype != _FLOAT64:
         header += f" {t.dtype}"
     values: list[str] = []
     if show_data:
@@ -97,7 +113,7 @@ def tensor_label(name: str, t: Tensor, *, show_data: bool, grad: Any,
     head = f"<b>{esc(name)}</b>"
     if header != name:
         head += f' <font point-size="9">{esc(header[len(name) + 1:])}</font>'
-    rows = [head] + [esc(v) for v in values]
+    rows = [head, *map(esc, values)]
     rows += [f'<font color="{GRAD_COLOR}">{esc(line)}</font>' for line in grads]
     return html_lines(rows)
 
@@ -144,6 +160,7 @@ def local_derivative(out: Tensor, position: int) -> np.ndarray | None:
 
 _LETTERS = {"a": 0, "b": 1}
 _TOKEN = re.compile(r"(?<![A-Za-z0-9_])(dout|a|b)(?![A-Za-z0-9_])")
+_OPERATOR = re.compile(r"[-+*/ ·]")
 
 
 def input_name(x: Any, names: dict[int, str]) -> str:
@@ -158,7 +175,13 @@ def input_name(x: Any, names: dict[int, str]) -> str:
 
 def _wrap(name: str) -> str:
     # A name like "a+b" must not change the meaning of the rule it is put into.
-    return f"({name})" if any(c in name for c in "+-*/ ·") else name
+    return f"({name})" if _OPERATOR.search(name) else name
+
+
+@functools.lru_cache(maxsize=256)  # a rule text per op input; a graph uses each thousands of times
+def _rule_parts(text: str) -> tuple[str, ...]:
+    """``text`` split at its tokens: literal text at even positions, tokens at odd ones."""
+    return tuple(_TOKEN.split(text))
 
 
 def _rule(out: Tensor, position: int, names: dict[int, str], out_name: str) -> str:
@@ -166,21 +189,21 @@ def _rule(out: Tensor, position: int, names: dict[int, str], out_name: str) -> s
     op = out.op
     assert op is not None
     rules = op.rules
-    text = rules[min(position, len(rules) - 1)] if rules else "?"
+    parts = _rule_parts(rules[min(position, len(rules) - 1)] if rules else "?")
+    if len(parts) == 1:
+        return parts[0]
     inputs = out.inputs
-
-    def sub(m: re.Match[str]) -> str:
-        tok = m.group(1)
+    written = list(parts)
+    for j in range(1, len(parts), 2):
+        tok = parts[j]
         if tok == "dout":
-            return "d" + out_name
-        i = _LETTERS[tok]
-        if i >= len(inputs):
-            return tok
-        name = input_name(inputs[i], names)
-        # Constants are written as they are; only tensor names can hide an operator.
-        return _wrap(name) if isinstance(inputs[i], Tensor) else name
-
-    return _TOKEN.sub(sub, text)
+            written[j] = "d" + out_name
+        elif _LETTERS[tok] < len(inputs):
+            x = inputs[_LETTERS[tok]]
+            # Constants are written as they are; only tensor names can hide an operator.
+            written[j] = (_wrap(names.get(id(x), "?")) if isinstance(x, Tensor)
+                          else input_name(x, names))
+    return "".join(written)
 
 
 def edge_label(out: Tensor, position: int, names: dict[int, str]) -> str:
