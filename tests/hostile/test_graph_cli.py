@@ -95,8 +95,9 @@ def test_bad_input_exits_2_in_one_line(argv: list[str], status: int, says: str) 
     assert proc.returncode == status and says in one_line(proc.stderr), proc.stderr
 
 
-def test_names_the_result_never_collides() -> None:
-    proc = cli("out+out_+out__+result", "out=1", "out_=1", "out__=1", "result=1", "-o", "-.dot")
+def test_names_the_result_never_collides(tmp_path: Path) -> None:
+    proc = cli("out+out_+out__+result", "out=1", "out_=1", "out__=1", "result=1", "-o", "-.dot",
+               cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("out_2 = 4; dout_2/dout = 1")
 
@@ -113,14 +114,14 @@ def test_inf_and_nan_are_one_warning_not_numpy_noise() -> None:
     assert "warning: out = inf" in err and "RuntimeWarning" not in err
 
 
-def test_fullwidth_names_bind_as_python_reads_them() -> None:
-    proc = cli("ａ*2", "ａ=1", "-o", "-.dot")
+def test_fullwidth_names_bind_as_python_reads_them(tmp_path: Path) -> None:
+    proc = cli("ａ*2", "ａ=1", "-o", "-.dot", cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout.startswith("out = 2; dout/da = 2"), proc.stderr
 
 
-def test_data_names_get_no_gradient() -> None:
-    proc = cli("w*x + b", "w=0.5", "x=2", "b=1", "--data", "x", "-o", "-.dot")
-    assert proc.returncode == 0
+def test_data_names_get_no_gradient(tmp_path: Path) -> None:
+    proc = cli("w*x + b", "w=0.5", "x=2", "b=1", "--data", "x", "-o", "-.dot", cwd=tmp_path)
+    assert proc.returncode == 0 and (tmp_path / "-.dot").is_file()
     assert proc.stdout.startswith("out = 2; dout/dw = 2, dout/db = 1\n")
 
 
