@@ -80,19 +80,16 @@ from .engine.functions import (
     where,
 )
 from .engine.functions import norm as _norm
+from .engine.linalg_functions import diag, dot, einsum, outer, tensordot, trace, tril, triu
 from .engine.shape_functions import (
     atleast_2d,
     broadcast_to,
     concatenate,
     copy,
-    diag,
-    dot,
-    einsum,
     expand_dims,
     flip,
     hstack,
     moveaxis,
-    outer,
     pad,
     ravel,
     repeat,
@@ -103,12 +100,8 @@ from .engine.shape_functions import (
     stack,
     swapaxes,
     take_along_axis,
-    tensordot,
     tile,
-    trace,
     transpose,
-    tril,
-    triu,
     vstack,
 )
 from .engine.tensor import Tensor

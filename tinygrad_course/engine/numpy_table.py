@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import functions as F
+from . import linalg_functions as LA
 from . import shape_functions as S
 from .ops import REGISTRY
 
@@ -88,17 +89,17 @@ _ENTRIES = [
     Entry("repeat", S.repeat, "sum over the copies"), Entry("tile", S.tile,
                                                             "sum over the copies"),
     Entry("pad", S.pad, "the unpadded part of the gradient"),
-    Entry("tril", S.tril, "1 on and below the diagonal, else 0"),
-    Entry("triu", S.triu, "1 on and above the diagonal, else 0"),
-    Entry("diag", S.diag, "the gradient's diagonal (or the diagonal filled)"),
-    Entry("trace", S.trace, "identity matrix"),
+    Entry("tril", LA.tril, "1 on and below the diagonal, else 0"),
+    Entry("triu", LA.triu, "1 on and above the diagonal, else 0"),
+    Entry("diag", LA.diag, "the gradient's diagonal (or the diagonal filled)"),
+    Entry("trace", LA.trace, "identity matrix"),
     Entry("sort", S.sort, "the gradient un-permuted"),
     Entry("take_along_axis", S.take_along_axis, "scattered back (repeats add up)"),
     # products
-    Entry("dot", S.dot, "∂/∂a = dout·bᵀ; ∂/∂b = aᵀ·dout (scalars: a product)"),
-    Entry("outer", S.outer, "∂/∂a = dout·b; ∂/∂b = doutᵀ·a"),
-    Entry("tensordot", S.tensordot, "tensordot of dout with the other operand"),
-    _op("einsum", S.einsum),
+    Entry("dot", LA.dot, "∂/∂a = dout·bᵀ; ∂/∂b = aᵀ·dout (scalars: a product)"),
+    Entry("outer", LA.outer, "∂/∂a = dout·b; ∂/∂b = doutᵀ·a"),
+    Entry("tensordot", LA.tensordot, "tensordot of dout with the other operand"),
+    _op("einsum", LA.einsum),
 ]
 
 SUPPORTED: dict[str, Entry] = {e.name: e for e in _ENTRIES}

@@ -1,9 +1,9 @@
 """Tensor conveniences that PyTorch, numpy and micrograd users expect, kept out of tensor.py.
 
 ``Tensor`` inherits :class:`TensorMethods` (which has no state: ``__slots__ = ()``). The
-methods are thin: each calls one function of ``engine/functions.py`` or ``shape_functions.py``
-(the same functions ``tinygrad_course.numpy`` and numpy's protocols use), so there is one
-implementation of each op.
+methods are thin: each calls one function of ``engine/functions.py``, ``shape_functions.py``
+or ``linalg_functions.py`` (the same functions ``tinygrad_course.numpy`` and numpy's protocols
+use), so there is one implementation of each op.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from . import numpy_protocol as _protocol
 __all__ = ["TensorMethods"]
 
 
+# functions.py, shape_functions.py and linalg_functions.py import tensor.py, whose Tensor
+# inherits this class: they are imported at the first call, not at module level.
 def _f() -> Any:
     from . import functions
     return functions
@@ -25,6 +27,11 @@ def _f() -> Any:
 def _s() -> Any:
     from . import shape_functions
     return shape_functions
+
+
+def _la() -> Any:
+    from . import linalg_functions
+    return linalg_functions
 
 
 class TensorMethods:
@@ -233,7 +240,7 @@ class TensorMethods:
         >>> W.dot(Tensor(np.ones((3, 4)))).shape
         (2, 4)
         """
-        return _s().dot(self, other)
+        return _la().dot(self, other)
 
     def gather(self, dim: int, index: Any) -> Any:
         """PyTorch's ``gather``: numpy's ``take_along_axis(self, index, axis=dim)``.
