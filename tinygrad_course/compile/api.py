@@ -52,6 +52,7 @@ class _Entry:
     def __init__(self, label: str, fn: Callable[..., Any], tr: Trace, gen: Generated) -> None:
         self.label, self.fn, self.trace, self.gen = label, fn, tr, gen
         self.pattern: list[Any] = []  # the arguments of the traced call (inputs by position)
+        self.seed: np.ndarray | None = None  # dJ/dJ for compile_step, made at its first call
         self.captured = tr.captured
         self.guard = [(t._data.shape, t._data.dtype) for t in tr.captured]
         filename = f"<tc.compile {label} #{id(self):x}>"

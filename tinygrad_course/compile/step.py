@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.record import make
 from ..engine.tensor import Tensor
 from ..engine.versions import mark_modified, settle
 from ..optim import Optimizer
@@ -59,7 +60,11 @@ class CompiledStep:
         if J.size != 1:
             raise CompileError(f"tc.compile_step: the function must return a scalar cost; "
                                f"it returned shape {J.shape}")
-        grads = e.backward(np.ones_like(J), *saved)
+        seed = e.seed
+        if seed is None or seed.dtype != J.dtype or seed.shape != J.shape:
+            seed = e.seed = np.ones_like(J)  # dJ/dJ = 1, made once per signature
+            seed.flags.writeable = False
+        grads = e.backward(seed, *saved)
         settle()  # a backward pass is over, as after J.backward()
         opt = self.optimizer
         opt.begin()
@@ -71,7 +76,7 @@ class CompiledStep:
             if s is not None:
                 opt.update(s, p._data, g)
                 mark_modified(p)  # as optimizer.step() does: older graphs refuse backward
-        return Tensor(J)
+        return make(Tensor, J)  # the generated forward's own array: no checks needed
 
     def source(self, *args: Any) -> str:
         """The generated forward and backward for these arguments (see ``Compiled.source``)."""
