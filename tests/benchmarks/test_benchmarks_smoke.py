@@ -161,6 +161,6 @@ def test_doctests(module: object) -> None:
 def test_performance_page_shows_the_recorded_results() -> None:
     """docs/performance.md's compiled table is generated from the committed results file."""
     from benchmarks import report
-    results = ROOT / "benchmarks" / "results" / "compile-1thread-cpu.json"
+    results = ROOT / "benchmarks" / "results" / "compile-step-1thread-cpu.json"
     page = (ROOT / "docs" / "performance.md").read_text()
     assert report.page_table(results) in page
