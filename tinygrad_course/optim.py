@@ -53,7 +53,9 @@ class Optimizer:
     def update(self, k: int, W: np.ndarray, dW: np.ndarray) -> None:
         """The rule: change the array ``W`` of parameter ``k`` in place, given ``dW``. The
         same rule serves ``step()`` and ``tc.compile_step`` (compiled training steps)."""
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} defines no update(k, W, dW): the rule that changes one "
+            "parameter's array in place, which step() and tc.compile_step run")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(lr={self.lr}, {len(self.params)} parameters)"

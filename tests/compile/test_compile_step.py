@@ -105,3 +105,15 @@ def test_source_is_the_generated_code() -> None:
     src = step.source(Tensor(X))
     assert "def backward" in src and "dW1 = " in src and " - Y) / 40 * dJ" in src
     assert "compile_step" in repr(step)
+
+
+def test_an_optimizer_without_an_array_rule_says_so() -> None:
+    class OnlyStep(Optimizer):  # an optimizer written against the old API: step() only
+        def step(self) -> None:
+            for p in self.params:
+                p.data -= self.lr * p.grad
+
+    ps = _params()
+    step = tc.compile_step(_cost(ps), OnlyStep(ps, lr=0.1))
+    with pytest.raises(NotImplementedError, match=r"OnlyStep defines no update\(k, W, dW\)"):
+        step(Tensor(X))
