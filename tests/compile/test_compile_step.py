@@ -93,6 +93,9 @@ def test_bad_uses_say_what_is_wrong() -> None:
     step = tc.compile_step(lambda: ps[0] * 2, SGD(ps, lr=0.1))
     with pytest.raises(CompileError, match="scalar cost"):
         step()
+    J = tc.compile_step(_cost(ps), SGD(ps, lr=0.1))(Tensor(X))
+    with pytest.raises(RuntimeError, match="has already run backward and the optimizer's update"):
+        J.backward()  # the eager habit after a compiled step
     inner = tc.compile_step(_cost(ps), SGD(ps, lr=0.1))
     outer = tc.compile(lambda X: inner(X) * 2)
     with pytest.raises(CompileError, match="cannot run inside"):

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.meta import set_meta
 from ..engine.record import make
 from ..engine.tensor import Tensor
 from ..engine.versions import mark_modified, settle
@@ -16,6 +17,10 @@ from .api import CACHE_SIZE, Compiled
 from .trace import CompileError, tracing
 
 __all__ = ["compile_step", "CompiledStep"]
+
+_ALREADY = ("this cost comes from tc.compile_step, which has already run backward and the "
+            "optimizer's update (the gradients are in .grad); call the step again for the next "
+            "one")
 
 
 def _owned(g: Any) -> Any:
@@ -76,7 +81,9 @@ class CompiledStep:
             if s is not None:
                 opt.update(s, p._data, g)
                 mark_modified(p)  # as optimizer.step() does: older graphs refuse backward
-        return make(Tensor, J)  # the generated forward's own array: no checks needed
+        cost = make(Tensor, J)  # the generated forward's own array: no checks needed
+        set_meta(cost, "no_backward", _ALREADY)
+        return cost
 
     def source(self, *args: Any) -> str:
         """The generated forward and backward for these arguments (see ``Compiled.source``)."""

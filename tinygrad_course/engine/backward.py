@@ -12,6 +12,7 @@ import numpy as np
 from ..errors import GraphGrowthWarning
 from . import anomaly
 from .callsite import user_stacklevel
+from .meta import get_meta
 from .mode import counts, enable_grad, state
 from .record import TensorBase, make, raw
 from .versions import modified_after, next_seq, settle
@@ -96,6 +97,9 @@ def gradients(root: TensorBase, targets: Sequence[TensorBase], create_graph: boo
 
 def _check_root(root: TensorBase) -> None:
     if not root.requires_grad:
+        why = get_meta(root, "no_backward")  # set by whatever made it, e.g. tc.compile_step
+        if why:
+            raise RuntimeError(f"backward() on a tensor that does not require grad: {why}")
         raise RuntimeError(
             "backward() on a tensor that does not require grad: none of the tensors it was "
             "computed from has requires_grad=True (or it was computed under no_grad() or "
