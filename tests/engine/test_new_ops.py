@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import tinygrad_course.numpy as tnp
 from tinygrad_course import REGISTRY, ShapeWarning, Tensor, enable_grad, gradcheck
+from tinygrad_course.compile.graph import backward_order
 from tinygrad_course.engine.backward import gradients
 from tinygrad_course.testing import arrays, axes, broadcastable_shapes, dtypes, keepdims, shapes
 
@@ -246,18 +247,8 @@ LABELS = sorted(CASES)
 
 
 def _ops(out: Tensor) -> set[str]:
-    """Names of the ops recorded in ``out``'s graph (an iterative walk over parents)."""
-    names: set[str] = set()
-    seen, stack = {id(out)}, [out]
-    while stack:
-        t = stack.pop()
-        if t.op is not None:
-            names.add(t.op.name)
-        for p in t.parents:
-            if id(p) not in seen:
-                seen.add(id(p))
-                stack.append(p)
-    return names
+    """Names of the ops recorded in ``out``'s graph."""
+    return {t.op.name for t in backward_order(out) if t.op is not None}
 
 
 def test_every_new_primitive_has_a_case() -> None:

@@ -37,6 +37,7 @@ from tinygrad_course import (
     stack,
     where,
 )
+from tinygrad_course.compile.graph import backward_order
 from tinygrad_course.engine.backward import gradients
 from tinygrad_course.engine.ops import movement as M
 from tinygrad_course.engine.record import apply
@@ -72,18 +73,8 @@ def case(op: str, label: str) -> Callable[[Builder], Builder]:
 
 
 def ops_in_graph(out: Tensor) -> set[str]:
-    """Names of the ops recorded in ``out``'s graph (an iterative walk over parents)."""
-    names: set[str] = set()
-    seen, stack = {id(out)}, [out]
-    while stack:
-        t = stack.pop()
-        if t.op is not None:
-            names.add(t.op.name)
-        for p in t.parents:
-            if id(p) not in seen:
-                seen.add(id(p))
-                stack.append(p)
-    return names
+    """Names of the ops recorded in ``out``'s graph."""
+    return {t.op.name for t in backward_order(out) if t.op is not None}
 
 
 def check(op: str | None, f: Callable[..., Tensor], inputs: list[np.ndarray]) -> None:
