@@ -232,3 +232,42 @@ def test_a_static_argument_is_part_of_the_signature() -> None:
     step = tc.compile(lambda x, k: (x * k).sum())
     assert step(x, 2.0).item() == 6.0 and step(x, 3.0).item() == 9.0
     assert step.traces == 2
+
+
+def test_a_cost_traced_unsaturated_stays_eagers_when_the_output_saturates_later() -> None:
+    # The cross-entropy clips A only where it saturated; generated code must not drop the clip
+    # because A happened not to saturate while tracing (inf instead of eager's finite cost).
+    from tinygrad_course.losses import binary_cross_entropy
+    rng = np.random.default_rng(1)
+    X = Tensor(rng.standard_normal((3, 7)))
+    Y = (rng.random((1, 7)) > 0.5).astype(np.float64)
+
+    def cost(W: Tensor, b: Tensor) -> Tensor:
+        return binary_cross_entropy((W @ X + b).sigmoid(), Y)
+    step = tc.compile(cost)
+    b = Tensor(np.zeros((1, 1)), requires_grad=True)
+    step(Tensor(np.full((1, 3), 0.1), requires_grad=True), b)  # traced: nothing saturates
+    for scale in (50.0, -50.0):
+        W_e, W_c = (Tensor(np.full((1, 3), scale), requires_grad=True) for _ in range(2))
+        J_e, J_c = cost(W_e, b), step(W_c, b)
+        J_e.backward()
+        J_c.backward()
+        assert np.isfinite(J_c.item()) and J_c.item() == J_e.item()
+        assert W_c.grad.tobytes() == W_e.grad.tobytes()
+    assert step.traces == 1
+
+
+def test_an_output_used_twice_takes_the_chain_rule_like_eager() -> None:
+    # Only a gradient that is the cross-entropy's alone hands dZ = (A - Y)/m to the sigmoid.
+    from tinygrad_course.losses import binary_cross_entropy
+    rng = np.random.default_rng(2)
+    X = Tensor(rng.standard_normal((3, 7)))
+    Y = (rng.random((1, 7)) > 0.5).astype(np.float64)
+
+    def cost(W: Tensor) -> Tensor:
+        A = (W @ X).sigmoid()
+        return binary_cross_entropy(A, Y) + (A * A).sum() * 0.1
+    W_e, W_c = (Tensor(np.full((1, 3), 0.3), requires_grad=True) for _ in range(2))
+    cost(W_e).backward()
+    tc.compile(cost)(W_c).backward()
+    assert W_c.grad.tobytes() == W_e.grad.tobytes()

@@ -89,7 +89,7 @@ class Sym:
             raise NotSymbolic(f"np.{ufunc.__name__}.{method_}")
         if method_ == "reduce":
             if ufunc is np.add:
-                if isinstance(inputs[0], Sym) and type(inputs[0].value) is np.ndarray:
+                if isinstance(inputs[0], Sym) and isinstance(inputs[0].value, np.ndarray):
                     return method(inputs[0], "sum", inputs[1:], kw)
                 return call(np.sum, "np.sum", inputs, kw)
             return call(ufunc.reduce, f"np.{ufunc.__name__}.reduce", inputs, kw)
@@ -106,7 +106,7 @@ class Sym:
         if vars(np).get(name) is not func:
             raise NotSymbolic(f"numpy function {name}")
         if name in _AS_METHOD and args and isinstance(args[0], Sym) \
-                and type(args[0].value) is np.ndarray:
+                and isinstance(args[0].value, np.ndarray):
             # np.sum(x, ...) calls x.sum(...) after a few µs of Python: write the method
             return method(args[0], name, args[1:], kwargs)
         return call(func, f"np.{name}", args, kwargs)
