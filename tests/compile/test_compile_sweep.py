@@ -7,8 +7,6 @@ so an op added anywhere is swept here too, without hand-written code generation.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -17,24 +15,15 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from loading import load_by_path
 
 import tinygrad_course as tc
 from tinygrad_course import Tensor
 from tinygrad_course.compile import CompileError
 
-
-def _load(file: str, name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(
-        name, Path(__file__).resolve().parents[1] / "engine" / file)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-cases = _load("test_properties.py", "_compile_sweep_cases")
-new_cases = _load("test_new_ops.py", "_compile_sweep_new_cases")
+ENGINE_TESTS = Path(__file__).resolve().parents[1] / "engine"
+cases = load_by_path(ENGINE_TESTS / "test_properties.py", "_compile_sweep_cases")
+new_cases = load_by_path(ENGINE_TESTS / "test_new_ops.py", "_compile_sweep_new_cases")
 NEW = "numpy:"  # labels of test_new_ops' cases; op None there means a composite
 ALL = cases.ALL_CASES + [(new_cases.OP_OF[label] or "composite", NEW + label)
                          for label in sorted(new_cases.CASES)]

@@ -4,25 +4,15 @@ the layers docs/architecture.md draws (that page's own code checks its list of a
 from __future__ import annotations
 
 import doctest
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
+
+from loading import load_by_path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "tinygrad_course"
 
 
-def _load_imports() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("docs_imports", ROOT / "docs/_tools/imports.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["docs_imports"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-imports = _load_imports()
+imports = load_by_path(ROOT / "docs/_tools/imports.py", "docs_imports")
 
 
 def test_no_module_level_import_cycle() -> None:

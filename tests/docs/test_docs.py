@@ -4,7 +4,6 @@ covers the course's outline, and the site builds with warnings as errors."""
 from __future__ import annotations
 
 import doctest
-import importlib.util
 import itertools
 import os
 import re
@@ -16,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from loading import load_by_path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -23,15 +23,8 @@ TOOLS = DOCS / "_tools"
 
 
 def _load(name: str) -> ModuleType:
-    """Import a module of docs/_tools by path (it is not part of the package)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, TOOLS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
+    """A module of docs/_tools (it is not part of the package)."""
+    return load_by_path(TOOLS / f"{name}.py", name)
 
 
 pytest.importorskip("sybil", reason="Sybil runs the pages' code blocks; it comes with the docs "

@@ -3,29 +3,17 @@ docs/models.md prints as its table, is what training the course's models gives t
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from loading import load_by_path
 
 ROOT = Path(__file__).resolve().parents[2]
 CAT_DIR = ROOT / ".." / "shared" / "data" / "catvnoncat"
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("docs_replication",
-                                                  ROOT / "docs/_tools/replication.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["docs_replication"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-replication = _load()
+replication = load_by_path(ROOT / "docs/_tools/replication.py", "docs_replication")
 RECORDED: dict[str, str] = json.loads(replication.RESULTS.read_text(encoding="utf-8"))
 FIX = "rerun `python docs/_tools/replication.py CAT_DIR` and commit the results and the page"
 

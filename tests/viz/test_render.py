@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
+from loading import load_by_path
 
 from tinygrad_course import Tensor, draw_graph, seed_graph
 from tinygrad_course.nn.scope import mark_call
@@ -109,14 +108,6 @@ def test_unknown_suffix_is_refused(tmp_path: Path) -> None:
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _texts(svg: str) -> list[str]:
     """The words of a picture: layout and Graphviz version do not change them, content does."""
     return sorted(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
@@ -124,7 +115,7 @@ def _texts(svg: str) -> list[str]:
 
 @needs_dot
 def test_docs_pictures_are_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    gen = _load(ROOT / "docs" / "gen_pictures.py")
+    gen = load_by_path(ROOT / "docs" / "gen_pictures.py")
     assert gen.main(["--out", str(tmp_path)]) == 0
     made = sorted(p.name for p in tmp_path.iterdir())
     committed = sorted(p.name for p in (ROOT / "docs" / "img").iterdir())
@@ -140,7 +131,7 @@ def test_docs_pictures_are_current(tmp_path: Path, capsys: pytest.CaptureFixture
 
 @needs_dot
 def test_example_script(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    example = _load(ROOT / "examples" / "computation_graph.py")
+    example = load_by_path(ROOT / "examples" / "computation_graph.py")
     assert example.main(["--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "forward:  c = 3, d = 2, e = 6" in out
