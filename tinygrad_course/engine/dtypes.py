@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["to_array", "check_operand", "SUPPORTED_DTYPES"]
+__all__ = ["to_array", "check_operand", "is_boolean", "SUPPORTED_DTYPES"]
 
 SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -73,3 +73,20 @@ def check_operand(x: Any, op: str) -> Any:
         return to_array(x)
     raise TypeError(f"{op}: unsupported operand of type {type(x).__name__}; expected a Tensor, "
                     "a number or a numpy array")
+
+
+def is_boolean(items: Any) -> bool:
+    """Whether nested lists of values are all booleans (a mask, however it is written).
+
+    >>> is_boolean([[True, False]]), is_boolean([1, 0]), is_boolean([True, 2])
+    (True, False, False)
+    """
+    first = items
+    while isinstance(first, (list, tuple)) and len(first) > 0:
+        first = first[0]
+    if not isinstance(first, (bool, np.bool_)):  # the usual case, decided without a copy
+        return False
+    try:
+        return np.asarray(items).dtype == np.bool_
+    except (ValueError, TypeError):
+        return False  # ragged or odd data: to_array explains

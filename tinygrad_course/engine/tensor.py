@@ -8,7 +8,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from .backward import backward as _backward
-from .dtypes import to_array
+from .dtypes import is_boolean, to_array
 from .meta import get_meta, set_meta
 from .mode import counts, is_grad_enabled
 from .ops import elementwise as E
@@ -51,7 +51,7 @@ class Tensor(TensorBase, TensorMath, TensorFunctions, TensorMethods):
             data = data._data if requires_grad else data.data  # shared: handed out
         elif isinstance(data, (list, tuple)):
             data = _values_of(data)
-            mask = _is_boolean(data)
+            mask = is_boolean(data)
         elif isinstance(data, (np.ndarray, bool, np.bool_)):
             mask = np.asarray(data).dtype == np.bool_
         self._data = to_array(data, dtype, copy=bool(requires_grad))
@@ -272,18 +272,6 @@ def _values_of(items: list[Any] | tuple[Any, ...]) -> Any:
                         "would cut them from the graph. Use stack([...]) to join them (it keeps "
                         "the graph), or .detach() them first")
     return [x._data if isinstance(x, Tensor) else x for x in items]
-
-
-def _is_boolean(items: Any) -> bool:
-    first = items
-    while isinstance(first, (list, tuple)) and len(first) > 0:
-        first = first[0]
-    if not isinstance(first, (bool, np.bool_)):  # the usual case, decided without a copy
-        return False
-    try:
-        return np.asarray(items).dtype == np.bool_
-    except (ValueError, TypeError):
-        return False  # ragged or odd data: to_array explains
 
 
 def as_tensor(x: Any) -> Tensor:
